@@ -1,0 +1,86 @@
+"""Vague dates as chronologies write them: ``1961 May``, ``1960 Summer``, ``1959 June 25-26``.
+
+A date keeps its text and precision and denotes a closed interval of days, the
+way GCAT treats its vague dates, so a query for "May 1961" finds a ``1961 May``
+entry without pretending it happened on the 1st.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+
+from .model import VagueDate
+
+MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
+MONTH_ABBREVIATIONS = {name[:3]: i for name, i in MONTHS.items()}
+
+#: Seasons as meteorological quarters (northern hemisphere), by the months they
+#: span.  Winter is the one that begins in December of the written year.
+SEASONS = {"Spring": (3, 5), "Summer": (6, 8), "Autumn": (9, 11), "Fall": (9, 11),
+           "Winter": (12, 14)}
+
+_DAYS = re.compile(r"(\d{1,2})(?:-(\d{1,2}))?")
+
+
+class DateError(ValueError):
+    """A date that cannot be read; ``date`` is the best partial reading."""
+
+    def __init__(self, message: str, date: VagueDate) -> None:
+        super().__init__(message)
+        self.date = date
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year(text: str, year: int) -> VagueDate:
+    return VagueDate(text, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def parse_vague_date(text: str) -> VagueDate:
+    """Read ``YEAR [MONTH|SEASON|-] [DAY[-DAY]|-]``; raise :class:`DateError` if unreadable."""
+    words = text.split()
+    if not words or not words[0].isdigit() or len(words[0]) != 4:
+        raise DateError(f"date {text!r} does not start with a four-digit year",
+                        VagueDate(text, "unknown", None, None))
+    year = int(words[0])
+    if year < 1:
+        raise DateError(f"year {year} is out of range", VagueDate(text, "unknown", None, None))
+    if len(words) == 1 or words[1] == "-":
+        if len(words) > 2 and words[2] != "-":
+            raise DateError(f"date {text!r} has a day but no month; expected e.g. '1961 May 12'",
+                            _year(text, year))
+        return _year(text, year)
+    if len(words) > 3:
+        raise DateError(f"date {text!r} has extra words; expected 'YEAR MONTH DAY'",
+                        _year(text, year))
+    name = words[1]
+    if name in SEASONS:
+        if len(words) == 3:
+            raise DateError(f"season {name!r} cannot have a day", _year(text, year))
+        first, last = SEASONS[name]
+        end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
+        return VagueDate(text, "season", dt.date(year, first, 1), _month_end(end_year, end_month))
+    month = MONTHS.get(name) or MONTH_ABBREVIATIONS.get(name.rstrip("."))
+    if month is None:
+        guess = difflib.get_close_matches(name, [*MONTHS, *SEASONS], n=1, cutoff=0.6)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        raise DateError(f"unknown month {name!r}: expected a month name (January…December) "
+                        f"or a season (Spring, Summer, Autumn, Winter){hint}", _year(text, year))
+    month_start, month_end = dt.date(year, month, 1), _month_end(year, month)
+    if len(words) == 2 or words[2] == "-":
+        return VagueDate(text, "month", month_start, month_end)
+    m = _DAYS.fullmatch(words[2])
+    partial = VagueDate(text, "month", month_start, month_end)
+    if m is None:
+        raise DateError(f"day {words[2]!r} is not a number or a range like '25-26'", partial)
+    first_day, last_day = int(m.group(1)), int(m.group(2) or m.group(1))
+    if not 1 <= first_day <= last_day <= month_end.day:
+        raise DateError(f"day {words[2]!r} is not within {name} {year} "
+                        f"(1-{month_end.day}, ranges ascending)", partial)
+    start, end = dt.date(year, month, first_day), dt.date(year, month, last_day)
+    return VagueDate(text, "day" if start == end else "day-range", start, end)

@@ -1,0 +1,222 @@
+"""The run-in field scanner: ``Key: Value. Key: Value. narrative…`` into nodes.
+
+Every byte of the scanned text ends up in a :class:`~kosmochron.model.Field`
+(``raw`` keeps the key, the value, the terminator and the spacing after it) or
+in a :class:`~kosmochron.model.Text` narrative node, so the parts concatenate
+back to the input exactly.
+
+Where a value ends is the one real decision, made by a small rule per kind of
+field (see :data:`VALUE_END_RULES`):
+
+* a plain item field ends at its first terminator, ``.`` or `` .`` followed by
+  spaces or the end of the line (``USAF Sat Cat: 443 .``), but not inside an
+  initialism like ``U.S.``;
+* free-text fields (``FAILURE``, ``Summary``) end at the double period the
+  source uses to close them (``…13.32 s of burning.. Failed Stage``), else at
+  the first terminator followed by another key;
+* header fields hold no narrative, so they run to the first terminator that is
+  followed by another key or the end of the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .model import Diagnostic, Field, Text, Typed
+from .values import CONVERTERS
+
+_WORD = r"[A-Z][A-Za-z0-9/&'+\-]*"
+#: A key: up to four capitalised words, then a colon.  Lower-case words keep
+#: sentences like ``Announced mission: …`` in the narrative.
+KEY = re.compile(rf"({_WORD}(?: {_WORD}){{0,3}}):(?: +|(?=\.|$))")
+#: A value terminator: a period (optionally after a space) then spaces or the end.
+TERMINATOR = re.compile(r" ?(?<!\.[A-Z])\.(?: +|$)")
+DOUBLE_PERIOD = re.compile(r"\.\.(?: +|$)")
+#: Fields that may follow the narrative at the end of an item's text.
+TRAILER = re.compile(r"(?:(?<=\. )|^)(?:Additional Details|References): ")
+
+FREE_TEXT_KEYS = frozenset({"FAILURE", "Summary"})
+
+#: (value end, raw end) for a value starting at ``start`` of ``text``.
+ValueEnd = Callable[[str, int], tuple[int, int]]
+
+
+def _end_of_text(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    value_end = len(stripped) - 1 if stripped.endswith(".") else len(stripped)
+    return value_end, len(text)
+
+
+def _followed_by_key(text: str, start: int) -> tuple[int, int] | None:
+    for m in TERMINATOR.finditer(text, start):
+        if m.end() == len(text) or KEY.match(text, m.end()):
+            return m.start(), m.end()
+    return None
+
+
+def end_plain(text: str, start: int) -> tuple[int, int]:
+    m = TERMINATOR.search(text, start)
+    if m is None:
+        return _end_of_text(text)
+    return m.start(), m.end()
+
+
+def end_free_text(text: str, start: int) -> tuple[int, int]:
+    m = DOUBLE_PERIOD.search(text, start)
+    if m is not None:
+        return m.start() + 1, m.end()
+    return _followed_by_key(text, start) or end_plain(text, start)
+
+
+def end_header(text: str, start: int) -> tuple[int, int]:
+    return _followed_by_key(text, start) or _end_of_text(text)
+
+
+VALUE_END_RULES: dict[str, ValueEnd] = {key: end_free_text for key in FREE_TEXT_KEYS}
+
+
+#: The fast path: a plain field in one regular expression, and a run of them.
+#: A value runs to a period followed by a space or the end of the text; periods
+#: inside numbers (``T+300.9``) and initialisms (``U.S. Air Force``) do not end it.
+_FAST_KEY = rf"(?!FAILURE:|Summary:){_WORD}(?: {_WORD}){{0,3}}"
+_FAST_VALUE = r"[^.]*(?:(?:\.(?=[^ ])|(?<=\.[A-Z])\. )[^.]*)*"
+_FAST_FIELD = rf"({_FAST_KEY}): +({_FAST_VALUE})\.(?: +|$)"
+FAST_FIELD = re.compile(rf"({_FAST_FIELD})")
+FAST_RUN = re.compile(rf"(?:{_FAST_FIELD})*")
+
+#: Typed readings are immutable, and the same values recur all through a
+#: chronology ("Mass: 890 kg (1,960 lb)"), so conversions are memoised.
+_CONVERSIONS: dict[tuple[str, str], tuple[Typed | None, str | None]] = {}
+_CONVERSIONS_MAX = 200_000
+
+
+def scan_fields(
+    text: str,
+    line: int,
+    column: int,
+    source: str,
+    diagnostics: list[Diagnostic],
+    *,
+    header: bool = False,
+) -> list[Field | Text]:
+    """Split ``text`` (which starts at ``line``:``column``) into fields and narrative.
+
+    In a header every run of text is scanned for fields; in an item the fields
+    stop at the first sentence that is not ``Key: Value``, and the rest is
+    narrative, except for trailing fields like ``Additional Details: here``.
+    """
+    parts: list[Field | Text] = []
+    pos = _scan_run(text, 0, line, column, source, diagnostics, parts, header)
+    if pos < len(text):
+        rest = text[pos:]
+        trailer = None
+        if not header and ("Additional Details: " in rest or "References: " in rest):
+            trailer = TRAILER.search(rest)
+        cut = len(text) if trailer is None else pos + trailer.start()
+        if cut > pos:
+            chunk = text[pos:cut]
+            parts.append(Text(chunk.strip(), line, column + pos, chunk))
+        if cut < len(text):
+            end = _scan_run(text, cut, line, column, source, diagnostics, parts, header)
+            if end < len(text):
+                chunk = text[end:]
+                parts.append(Text(chunk.strip(), line, column + end, chunk))
+    return parts
+
+
+def _scan_run(
+    text: str,
+    pos: int,
+    line: int,
+    column: int,
+    source: str,
+    diagnostics: list[Diagnostic],
+    parts: list[Field | Text],
+    header: bool,
+) -> int:
+    """Scan consecutive fields from ``pos``; return where the run ends."""
+    size = len(text)
+    while pos < size:
+        # Fast path: the whole run of plain fields in two passes of one regex.
+        run_end = FAST_RUN.match(text, pos).end()  # type: ignore[union-attr]
+        if run_end > pos:
+            col = column + pos
+            for raw, key, value in FAST_FIELD.findall(text, pos, run_end):
+                parts.append(_field(key, value.rstrip(" "), raw, line, col,
+                                    col + len(key) + 2, source, diagnostics))
+                col += len(raw)
+            pos = run_end
+            if pos >= size:
+                break
+        # Slow path: one field the fast path declined (free text, no terminator,
+        # an empty value), by the rule for its key.
+        m = KEY.match(text, pos)
+        if m is None:
+            if header and parts and isinstance(parts[-1], Field):
+                pos = _extend_header_value(text, pos, line, column, source, diagnostics, parts)
+            break
+        key = m.group(1)
+        start = m.end()
+        rule = end_header if header else VALUE_END_RULES.get(key, end_plain)
+        value_end, raw_end = rule(text, start)
+        value = text[start:max(start, value_end)].rstrip(" ")
+        parts.append(_field(key, value, text[pos:raw_end], line, column + pos,
+                            column + start, source, diagnostics))
+        pos = raw_end
+    return pos
+
+
+def _extend_header_value(
+    text: str,
+    pos: int,
+    line: int,
+    column: int,
+    source: str,
+    diagnostics: list[Diagnostic],
+    parts: list[Field | Text],
+) -> int:
+    """A header value may hold sentences (``Agency: Korolev. Later OKB-1.``): when
+    text that is not a field follows the last field, re-read that field by the
+    header rule, which runs to the next key or the end."""
+    last = parts[-1]
+    assert isinstance(last, Field)
+    start = last.column - column
+    m = KEY.match(text, start)
+    if m is None:
+        return pos
+    value_end, raw_end = end_header(text, m.end())
+    if raw_end <= pos:
+        return pos
+    parts[-1] = _field(last.key, text[m.end():value_end].rstrip(" "), text[start:raw_end], line,
+                       last.column, column + m.end(), source, diagnostics)
+    return raw_end
+
+
+def _field(
+    key: str,
+    value: str,
+    raw: str,
+    line: int,
+    column: int,
+    value_column: int,
+    source: str,
+    diagnostics: list[Diagnostic],
+) -> Field:
+    convert = CONVERTERS.get(key)
+    if convert is None:
+        return Field(key, value, None, line, column, raw)
+    cache_key = (key, value)
+    conversion = _CONVERSIONS.get(cache_key)
+    if conversion is None:
+        try:
+            conversion = (convert(value), None)
+        except ValueError as exc:
+            conversion = (None, f"bad {key} value {value!r}: {exc}; the raw text is kept")
+        if len(_CONVERSIONS) >= _CONVERSIONS_MAX:
+            _CONVERSIONS.clear()
+        _CONVERSIONS[cache_key] = conversion
+    typed, error = conversion
+    if error is not None:
+        diagnostics.append(Diagnostic("error", source, line, value_column, error))
+    return Field(key, value, typed, line, column, raw)

@@ -1,0 +1,247 @@
+"""The chronology parser: an ordered table of line rules over a stream of lines.
+
+Each rule is a short function that looks at one line and either consumes it
+(adding nodes to the state) or declines.  The first rule that consumes a line
+wins, like markdown-it's block rules.  Entries are yielded as soon as the next
+top-level line closes them, so a 100 MB file is parsed in constant memory.
+
+Nothing is dropped: a line no rule understands becomes a :class:`Text` node,
+and every problem becomes a :class:`Diagnostic` rather than an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from .dates import MONTHS, SEASONS, DateError, parse_vague_date
+from .fields import KEY, scan_fields
+from .model import Diagnostic, Entry, Field, Item, Text, VagueDate
+
+#: ``1971 May 19 - . 16:22 GMT - . `` — date, separator, optional time, separator.
+HEADER = re.compile(
+    r"(?P<date>\d{4}(?: [^ .]+){0,2}?)"
+    r"(?: - \.(?: +|$)| (?=\d{1,2}:\d{2}))"
+    r"(?:(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?: GMT| UTC)?(?: - \.(?: +|$))?)?"
+)
+#: Header keys that make a line with an unreadable date still a header.
+HEADER_KEYS = ("Launch Site:", "Launch Complex:", "LV Family:", "Launch Vehicle:",
+               "LV Configuration:", "Launch Platform:")
+#: ``· Title - . `` — optional bullet, the title, the ``- .`` separator.
+BULLET = re.compile(r"[·•] *")
+TITLE_SEPARATOR = re.compile(r" - \.(?: +|$)")
+#: Encyclopedia Astronautica navigation and copyright lines.
+FURNITURE = re.compile(r"Home - Search - Browse|A- B- C- D- |© ")
+_MONTH_WORDS = frozenset([*MONTHS, *SEASONS, "-"])
+
+
+class ParseState:
+    """What the rules build: the open entry and item, and the diagnostics."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.entry: Entry | None = None
+        self.item: Item | None = None
+        #: Top-level text lines not yet emitted (joined into one node).
+        self.loose: list[Text] = []
+        self.in_furniture = False
+        self.title: str | None = None
+        self.done: list[Entry | Text] = []
+
+    def close_entry(self) -> None:
+        if self.entry is not None:
+            self.done.append(self.entry)
+        self.entry = None
+        self.item = None
+
+    def flush_loose(self) -> None:
+        if self.loose:
+            first = self.loose[0]
+            raw = "".join(t.raw for t in self.loose)
+            text = "\n".join(t.text for t in self.loose).strip("\n")
+            self.done.append(Text(text, first.line, 1, raw))
+            self.loose = []
+
+    def error(self, line: int, column: int, message: str, severity: str = "error") -> Diagnostic:
+        diag = Diagnostic("error" if severity == "error" else "warning",
+                          self.source, line, column, message)
+        self.diagnostics.append(diag)
+        return diag
+
+
+Rule = Callable[[ParseState, str, str, int], bool]
+
+
+def rule_blank(state: ParseState, content: str, eol: str, line: int) -> bool:
+    if content.strip():
+        return False
+    node = Text("", line, 1, content + eol)
+    if state.item is not None:
+        state.item.tail.append(node)
+    elif state.entry is not None:
+        state.entry.body.append(node)
+    else:
+        state.loose.append(node)
+    return True
+
+
+def rule_furniture(state: ParseState, content: str, eol: str, line: int) -> bool:
+    if not FURNITURE.match(content):
+        return False
+    state.close_entry()
+    state.in_furniture = True
+    state.loose.append(Text(content.strip(), line, 1, content + eol))
+    return True
+
+
+def rule_header(state: ParseState, content: str, eol: str, line: int) -> bool:
+    if not content[:1].isdigit():
+        return False
+    m = HEADER.match(content)
+    if m is None:
+        return False
+    date_text = m.group("date")
+    time = m.group("time")
+    rest_at = m.end()
+    date: VagueDate
+    date_error: DateError | None = None
+    try:
+        date = parse_vague_date(date_text)
+    except DateError as exc:
+        words = date_text.split()
+        month_like = len(words) > 1 and (words[1] in _MONTH_WORDS or words[1][:3] in
+                                         {w[:3] for w in _MONTH_WORDS})
+        if not (time or month_like or content.startswith(HEADER_KEYS, rest_at)):
+            return False  # e.g. an item titled "1962 Mars attempt - . Nation: …"
+        date, date_error = exc.date, exc
+
+    state.close_entry()
+    state.flush_loose()
+    state.in_furniture = False
+    entry = Entry(date, time, [], [], line, content[:rest_at], None, eol)
+    if date_error is not None:
+        entry.diagnostics.append(state.error(line, 1, f"{date_error}; the entry is kept "
+                                             "with the year it gives"))
+    if time is not None:
+        hours, minutes = time.split(":")[:2]
+        if int(hours) > 23 or int(minutes) > 59:
+            entry.diagnostics.append(state.error(
+                line, m.start("time") + 1, f"time {time!r} is not a time of day (00:00-23:59)"))
+    before = len(state.diagnostics)
+    parts = scan_fields(content[rest_at:], line, rest_at + 1, state.source, state.diagnostics,
+                        header=True)
+    for part in parts:
+        if isinstance(part, Field):
+            entry.fields.append(part)
+        else:
+            entry.header_rest = part
+            if part.text:
+                state.error(line, part.column, "header text is not a 'Key: Value.' field; "
+                            "it is kept as raw text", "warning")
+    entry.diagnostics.extend(state.diagnostics[before:])
+    state.entry = entry
+    return True
+
+
+def _item_head(content: str) -> tuple[int, int, int] | None:
+    """(title start, title end, fields start) of an item line, or None."""
+    bullet = BULLET.match(content)
+    title_at = bullet.end() if bullet else 0
+    sep = TITLE_SEPARATOR.search(content, title_at)
+    while sep is not None:
+        # Without a bullet the separator must lead into a field, so that prose
+        # containing " - . " stays prose.
+        if bullet or sep.end() == len(content) or KEY.match(content, sep.end()):
+            return title_at, sep.start(), sep.end()
+        sep = TITLE_SEPARATOR.search(content, sep.end())
+    if bullet:
+        return title_at, len(content.rstrip()), len(content.rstrip())
+    return None
+
+
+def rule_item(state: ParseState, content: str, eol: str, line: int) -> bool:
+    if state.entry is None:
+        return False
+    first = content[:1]
+    if first not in "·•" and " - ." not in content:
+        return False
+    head = _item_head(content)
+    if head is None:
+        return False
+    title_at, title_end, fields_at = head
+    before = len(state.diagnostics)
+    parts = scan_fields(content[fields_at:], line, fields_at + 1, state.source,
+                        state.diagnostics)
+    item = Item(content[title_at:title_end], parts, line, content[:fields_at], eol)
+    state.entry.diagnostics.extend(state.diagnostics[before:])
+    state.entry.body.append(item)
+    state.item = item
+    return True
+
+
+def rule_stray_item(state: ParseState, content: str, eol: str, line: int) -> bool:
+    """A bulleted line before any entry header: kept as text, with a warning."""
+    if state.entry is not None or content[:1] not in "·•":
+        return False
+    state.error(line, 1, "payload line before any dated entry header; kept as raw text "
+                "(add a header like '1971 May 19 - . Launch Vehicle: …' above it)", "warning")
+    state.loose.append(Text(content.strip(), line, 1, content + eol))
+    return True
+
+
+def rule_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool:
+    node = Text(content.strip(), line, 1, content + eol)
+    if state.in_furniture or state.entry is None:
+        if state.title is None and node.text:
+            state.title = node.text
+        state.loose.append(node)
+    elif state.item is not None:
+        state.item.tail.append(node)
+    else:
+        state.entry.body.append(node)
+    return True
+
+
+#: The line rules, in the order they are tried.
+RULES: list[Rule] = [rule_blank, rule_furniture, rule_header, rule_item, rule_stray_item,
+                     rule_paragraph]
+
+
+def parse_lines(
+    lines: Iterable[tuple[str, str]], source: str, state: ParseState | None = None
+) -> Iterator[Entry | Text]:
+    """Parse ``(content, eol)`` pairs; yield top-level nodes as they complete.
+
+    Diagnostics accumulate on ``state`` (pass one in to read them afterwards).
+    """
+    state = state or ParseState(source)
+    rules = RULES
+    done = state.done
+    for line, (content, eol) in enumerate(lines, 1):
+        for rule in rules:
+            if rule(state, content, eol, line):
+                break
+        if done:
+            yield from done
+            done.clear()
+    state.close_entry()
+    state.flush_loose()
+    yield from done
+    done.clear()
+
+
+def split_lines(text: str) -> Iterator[tuple[str, str]]:
+    """``(content, eol)`` for each line of ``text``; the eol is ``\\r\\n``, ``\\n`` or ``""``."""
+    start = 0
+    size = len(text)
+    while start < size:
+        nl = text.find("\n", start)
+        if nl < 0:
+            yield text[start:], ""
+            return
+        if nl > start and text[nl - 1] == "\r":
+            yield text[start:nl - 1], "\r\n"
+        else:
+            yield text[start:nl], "\n"
+        start = nl + 1
