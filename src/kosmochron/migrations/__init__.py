@@ -1,0 +1,1 @@
+"""Alembic migrations of the Kosmochron database (run by ``kosmochron.store.db.migrate``)."""

@@ -1,0 +1,210 @@
+"""The database store: one class over SQLite and PostgreSQL.
+
+    >>> import kosmochron as kc
+    >>> db = kc.open("/tmp/kosmochron-doctest.sqlite3")   # created and seeded on first use
+    >>> [e.entry.date.text for e in db.launches(family="Proton", outcome="failure")][:2]
+    ['1969 March 27', '1969 April 2']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ..model import Entry
+from . import gcat, query, search
+from .db import Settings, StoreError, make_engine, migrate
+from .ingest import IngestResult, Progress, ingest, source_identity
+from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
+from .schema import ENTITY_TABLES, entries, source_texts, sources
+from .search import SearchHit
+
+__all__ = ["LaunchDetail", "LaunchFilter", "LaunchList", "QueryError", "SearchHit", "Settings",
+           "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
+
+
+class LaunchList(list[StoredEntry]):
+    """Launches from a query, with table conversions for notebooks."""
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [s.entry for s in self]
+
+    def records(self) -> list[dict[str, Any]]:
+        from ..export import entry_json
+
+        rows = []
+        for s in self:
+            row = entry_json(s.entry)
+            rows.append({"id": s.id, "source": s.source,
+                         **{k: v for k, v in row.items() if k not in ("fields", "items", "date")},
+                         "date": row["date"]["text"], "date_precision": row["date"]["precision"],
+                         "date_start": row["date"]["start"], "date_end": row["date"]["end"],
+                         "payloads": "; ".join(i.name for i in s.entry.items)})
+        return rows
+
+    def to_pandas(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records())
+
+    def to_polars(self) -> Any:
+        import polars as pl
+
+        return pl.from_dicts(self.records(), infer_schema_length=None)
+
+
+class Store:
+    """Ingest, query, search and statistics over one database.
+
+    Build it with :func:`open_store` (or :meth:`from_settings`); every method
+    opens its own short connection, and writes are one transaction each.
+    """
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        engine = make_engine(settings)
+        try:
+            migrate(engine)
+        except sa.exc.OperationalError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the database {settings.url}: {exc.orig}") from None
+        store = cls(engine, settings)
+        if settings.seed_if_empty and store.is_empty():
+            store.ingest([None])
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sources.c.id).limit(1)).first() is None
+
+    # -- writing -------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path | None], encoding: str = "utf-8",
+               progress: Progress | None = None) -> list[IngestResult]:
+        """Ingest each file in its own transaction (None is the bundled seed)."""
+        results = []
+        for path in paths:
+            with self.engine.begin() as conn:
+                results.append(ingest(conn, path, encoding, progress))
+        return results
+
+    def import_gcat(self, path: str | Path) -> int:
+        with self.engine.begin() as conn:
+            return gcat.import_psatcat(conn, path)
+
+    def remove_source(self, path: str | Path | None) -> bool:
+        from .ingest import delete_source
+
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(sources.c.id).where(
+                sources.c.path == source_identity(path))).first()
+            if row is None:
+                return False
+            delete_source(conn, row.id)
+            return True
+
+    # -- reading -------------------------------------------------------------
+
+    def sources(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(sources).order_by(sources.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def launches(self, filter: LaunchFilter | None = None, *, order: str = "date",
+                 limit: int | None = None, offset: int = 0, **options: Any) -> LaunchList:
+        """Launches matching ``filter`` or keyword options (``family="Proton"``,
+        ``outcome="failure"``, ``date_from="1971"`` …), as model entries."""
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return LaunchList(query.launches(conn, f, order, limit, offset))
+
+    def count(self, filter: LaunchFilter | None = None, **options: Any) -> int:
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return query.count(conn, f)
+
+    def lookup(self, term: str) -> list[int]:
+        with self.engine.connect() as conn:
+            return query.lookup(conn, term)
+
+    def get(self, term: str | int) -> LaunchDetail:
+        """One launch by id, COSPAR, satellite number or payload name."""
+        with self.engine.connect() as conn:
+            ids = query.lookup(conn, str(term))
+            if not ids:
+                raise QueryError(f"no launch matches {term!r}: give an id, a COSPAR designator "
+                                 "(1971-045A), a satellite number or a payload name")
+            if len(ids) > 1:
+                raise QueryError(f"{len(ids)} launches match {term!r} (ids "
+                                 f"{', '.join(map(str, ids[:10]))}); be more specific")
+            return query.detail(conn, ids[0])
+
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        with self.engine.connect() as conn:
+            return search.search(conn, text, limit, offset)
+
+    def stats(self, by: str, filter: LaunchFilter | None = None, **options: Any) -> list[StatRow]:
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return query.stats(conn, by, f)
+
+    def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return query.failed_stage_breakdown(conn, f)
+
+    def entities(self, kind: str) -> list[dict[str, Any]]:
+        """Names and slugs of one kind of entity (site, family, program …)."""
+        if kind not in ENTITY_TABLES:
+            raise QueryError(f"bad entity kind {kind!r}: expected one of "
+                             f"{', '.join(ENTITY_TABLES)}")
+        table = ENTITY_TABLES[kind]
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                sa.select(table.c.id, table.c.name, table.c.slug).order_by(table.c.name))]
+
+    def render_source(self, path: str | Path | None = None) -> bytes:
+        """A stored source's bytes, rebuilt from its entries and text nodes."""
+        identity = path if isinstance(path, str) and not Path(path).exists() \
+            else source_identity(path)
+        with self.engine.connect() as conn:
+            src = conn.execute(sa.select(sources).where(sources.c.path == identity)).first()
+            if src is None:
+                known = ", ".join(r.path for r in conn.execute(sa.select(sources.c.path)))
+                raise QueryError(f"no stored source {identity!r}; stored: {known or 'none'}")
+            nodes = sa.union_all(
+                sa.select(entries.c.seq, entries.c.raw).where(entries.c.source_id == src.id),
+                sa.select(source_texts.c.seq, source_texts.c.raw)
+                .where(source_texts.c.source_id == src.id)).subquery()
+            parts: Sequence[str] = conn.execute(
+                sa.select(nodes.c.raw).order_by(nodes.c.seq)).scalars().all()
+        text = ("\ufeff" if src.bom else "") + "".join(parts)
+        return text.encode(src.encoding)
+
+
+def open_store(db: str | None = None, *, seed_if_empty: bool = True) -> Store:
+    """The store for ``db`` (an SQLite path or a PostgreSQL URL), else ``$KOSMOCHRON_DB``,
+    else an SQLite file in the user's data directory; created and seeded on first use."""
+    return Store.from_settings(Settings.from_env(db, seed_if_empty=seed_if_empty))

@@ -1,0 +1,129 @@
+"""Settings, engines and migrations: one store for SQLite and PostgreSQL.
+
+The store is built from :class:`Settings` by :func:`open_store`, never at
+import time.  Opening runs the Alembic migrations up to head, and a database
+with no sources is filled from the bundled seed, so every command works on a
+fresh machine with no prior ``ingest``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+#: The newest migration; opening skips Alembic entirely when the database is at it.
+HEAD_REVISION = "0001"
+ENV_VAR = "KOSMOCHRON_DB"
+
+
+class StoreError(Exception):
+    """A database that cannot be opened, migrated or queried as asked."""
+
+
+def default_sqlite_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kosmochron")) / "kosmochron.sqlite3"
+
+
+def normalize_url(db: str) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL, or a path to an SQLite file."""
+    if "://" not in db:
+        return f"sqlite:///{Path(db).expanduser().resolve()}"
+    for plain in ("postgresql://", "postgres://"):
+        if db.startswith(plain):
+            return "postgresql+psycopg://" + db[len(plain):]
+    return db
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the database is: ``--db``, else ``$KOSMOCHRON_DB``, else the user data dir."""
+
+    url: str
+    #: Fill an empty database from the bundled seed on first use.
+    seed_if_empty: bool = True
+
+    @classmethod
+    def from_env(cls, db: str | None = None, *, seed_if_empty: bool = True) -> Settings:
+        chosen = db or os.environ.get(ENV_VAR) or str(default_sqlite_path())
+        return cls(normalize_url(chosen), seed_if_empty)
+
+    @property
+    def dialect(self) -> str:
+        return sa.engine.make_url(self.url).get_backend_name()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin
+    # (the recipe from SQLAlchemy's pysqlite notes), so one ingest is one
+    # transaction; enforce foreign keys; WAL lets readers work during an ingest.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA cache_size = -65536")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = sa.engine.make_url(settings.url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.get_backend_name() == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True)
+    raise StoreError(f"unsupported database {settings.url!r}: use an SQLite path or "
+                     "postgresql+psycopg://USER@HOST/DB")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to head with Alembic (skipped when it is already there)."""
+    if current_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "kosmochron:migrations")
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Two processes opening a fresh database at once must not both migrate.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4589)")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def connect_or_fail(engine: Engine) -> Iterator[Connection]:
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot use the database {engine.url.render_as_string()}: "
+                         f"{exc.orig}") from None

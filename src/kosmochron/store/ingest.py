@@ -1,0 +1,294 @@
+"""Ingest: a parsed chronology into the database, one transaction per file.
+
+The file is hashed first: an unchanged file (same path, same SHA-256) is left
+alone; an edited one replaces its old version inside the same transaction, so
+a crash or Ctrl-C mid-file leaves the database exactly as it was.  Rows are
+written in batches with the driver's fastest bulk path (``executemany`` on
+SQLite, ``COPY`` on PostgreSQL) while the file streams through the parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..model import Cospar, Diagnostic, Distance, Entry, Mass
+from ..render import render_entry
+from ..source import SEED_NAME, ChronologyStream, open_stream
+from . import gcat, search
+from .schema import ENTITY_TABLES, diagnostics, entries, fields, items, source_texts, sources
+
+#: Called with (bytes read, entries so far) as the file streams in.
+Progress = Callable[[int, int], None]
+BATCH_ENTRIES = 2000
+
+
+@dataclass(slots=True)
+class IngestResult:
+    path: str
+    status: Literal["added", "replaced", "unchanged"]
+    source_id: int
+    entries: int = 0
+    launches: int = 0
+    items: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def source_identity(path: str | Path | None) -> str:
+    """How a file is known in the database: its absolute path, or the seed's name."""
+    return SEED_NAME if path is None else str(Path(path).resolve())
+
+
+def file_sha256(stream: ChronologyStream) -> str:
+    digest = hashlib.sha256()
+    with stream.reader._open() as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def slugify(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:180] or "x"
+
+
+class EntityIds:
+    """Get-or-create ids for one entity table, new rows buffered until flushed."""
+
+    def __init__(self, conn: Connection, table: sa.Table) -> None:
+        self.table = table
+        rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug)).all()
+        self.ids = {name: id_ for id_, name, _ in rows}
+        self.slugs = {slug for _, _, slug in rows}
+        self.next_id = max((id_ for id_, _, _ in rows), default=0) + 1
+        self.pending: list[tuple[int, str, str]] = []
+
+    def __call__(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        id_ = self.ids.get(name)
+        if id_ is None:
+            id_ = self.next_id
+            self.next_id += 1
+            slug = base = slugify(name)
+            n = 2
+            while slug in self.slugs:
+                slug, n = f"{base}-{n}", n + 1
+            self.slugs.add(slug)
+            self.ids[name] = id_
+            self.pending.append((id_, name, slug))
+        return id_
+
+
+def _next_id(conn: Connection, table: sa.Table) -> int:
+    highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return int(highest) + 1
+
+
+class BulkWriter:
+    """Batched inserts with the driver's fast path: executemany or COPY."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def insert(self, table: sa.Table, columns: Sequence[str],
+               rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.dialect == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            raw.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+        rows.clear()
+
+
+ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
+                 "date_precision", "date_start", "date_end", "time_utc", "site_id", "complex_id",
+                 "lv_family_id", "vehicle_id", "configuration_id", "outcome", "failure",
+                 "failed_stage", "has_errors", "raw")
+ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", "mass_kg",
+                "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
+                "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
+                "cospar_gcat", "apogee_km", "perigee_km", "inclination_deg", "period_min",
+                "duration_days", "summary", "narrative")
+FIELD_COLUMNS = ("id", "entry_id", "item_id", "seq", "key", "value", "line", "column")
+DIAGNOSTIC_COLUMNS = ("source_id", "entry_id", "severity", "line", "column", "message")
+
+
+class _Batch:
+    """Rows of the entries parsed since the last flush."""
+
+    def __init__(self, conn: Connection, source_id: int, dates_as_text: bool) -> None:
+        self.source_id = source_id
+        self.entity = {kind: EntityIds(conn, table) for kind, table in ENTITY_TABLES.items()}
+        self.entry_id = _next_id(conn, entries)
+        self.item_id = _next_id(conn, items)
+        self.field_id = _next_id(conn, fields)
+        self.entries: list[tuple[Any, ...]] = []
+        self.items: list[tuple[Any, ...]] = []
+        self.fields: list[tuple[Any, ...]] = []
+        self.texts: list[tuple[Any, ...]] = []
+        self.entry_of: dict[int, int] = {}
+        self.date: Callable[[dt.date | None], Any] = (
+            (lambda d: None if d is None else d.isoformat()) if dates_as_text else (lambda d: d))
+
+    def add_entry(self, entry: Entry, seq: int) -> None:
+        ent = self.entity
+        eid = self.entry_id
+        self.entry_id += 1
+        date = entry.date
+        self.entries.append((
+            eid, self.source_id, seq, entry.line, entry.end_line, entry.kind, date.text,
+            date.precision, self.date(date.start), self.date(date.end), entry.time_utc,
+            ent["site"](entry.site), ent["complex"](entry.complex), ent["family"](entry.lv_family),
+            ent["vehicle"](entry.vehicle), ent["configuration"](entry.configuration),
+            entry.outcome, entry.failure, entry.failed_stage, entry.has_errors,
+            render_entry(entry)))
+        for diag in entry.diagnostics:
+            self.entry_of[id(diag)] = eid
+        fid = self.field_id
+        rows = self.fields
+        for i, f in enumerate(entry.fields):
+            rows.append((fid, eid, None, i, f.key, f.value, f.line, f.column))
+            fid += 1
+        for seq_item, item in enumerate(entry.items):
+            iid = self.item_id
+            self.item_id += 1
+            values: dict[str, str] = {}
+            typed: dict[str, Any] = {}
+            for i, f in enumerate(item.fields):
+                rows.append((fid, eid, iid, i, f.key, f.value, f.line, f.column))
+                fid += 1
+                values.setdefault(f.key, f.value)
+                if f.typed is not None:
+                    typed.setdefault(f.key, f.typed)
+            mass, cospar = typed.get("Mass"), typed.get("COSPAR")
+            apogee, perigee = typed.get("Apogee"), typed.get("Perigee")
+            decay = typed.get("Decay Date")
+            self.items.append((
+                iid, eid, seq_item, item.line, item.end_line, item.name, values.get("Payload"),
+                mass.kg if isinstance(mass, Mass) else None,
+                mass.lb if isinstance(mass, Mass) else None,
+                ent["nation"](values.get("Nation")), ent["agency"](values.get("Agency")),
+                ent["program"](values.get("Program")), values.get("Class"),
+                ent["type"](values.get("Type")), values.get("Spacecraft"),
+                self.date(decay) if isinstance(decay, dt.date) else None,
+                typed.get("USAF Sat Cat"), values.get("COSPAR"),
+                cospar.kind if isinstance(cospar, Cospar) else None,
+                cospar.normalized if isinstance(cospar, Cospar) else None,
+                cospar.gcat if isinstance(cospar, Cospar) else None,
+                apogee.km if isinstance(apogee, Distance) else None,
+                perigee.km if isinstance(perigee, Distance) else None,
+                typed.get("Inclination"), typed.get("Period"), typed.get("Duration"),
+                values.get("Summary"), item.narrative or None))
+        self.field_id = fid
+
+    def flush(self, writer: BulkWriter) -> None:
+        for ids in self.entity.values():
+            writer.insert(ids.table, ("id", "name", "slug"), ids.pending)
+        writer.insert(source_texts, ("source_id", "seq", "line", "raw"), self.texts)
+        writer.insert(entries, ENTRY_COLUMNS, self.entries)
+        writer.insert(items, ITEM_COLUMNS, self.items)
+        writer.insert(fields, FIELD_COLUMNS, self.fields)
+
+
+def _lock(conn: Connection) -> None:
+    """Serialise writers: ids are assigned from max(id) inside the transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4590)")
+    else:  # take SQLite's write lock now rather than at the first insert
+        conn.exec_driver_sql("DELETE FROM sources WHERE 0")
+
+
+def delete_source(conn: Connection, source_id: int) -> None:
+    search.unindex_source(conn, source_id)
+    conn.execute(sa.delete(sources).where(sources.c.id == source_id))
+
+
+def _fix_sequences(conn: Connection) -> None:
+    """Ids were assigned by hand; move PostgreSQL's sequences past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in ["sources", "entries", "items", "fields", "diagnostics",
+                  *(t.name for t in ENTITY_TABLES.values())]:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
+
+def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "utf-8",
+           progress: Progress | None = None) -> IngestResult:
+    """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
+    transaction; the caller commits."""
+    started = time.perf_counter()
+    stream = open_stream(path, encoding)
+    identity = source_identity(path)
+    sha = file_sha256(stream)
+    _lock(conn)
+    old = conn.execute(sa.select(sources.c.id, sources.c.sha256)
+                       .where(sources.c.path == identity)).first()
+    if old is not None and old.sha256 == sha:
+        return IngestResult(identity, "unchanged", old.id)
+    if old is not None:
+        delete_source(conn, old.id)
+    now = dt.datetime.now(dt.UTC)
+    source_id = conn.execute(sa.insert(sources).values(
+        path=identity, sha256=sha, title=None, encoding=stream.reader.encoding, bom=False,
+        size_bytes=0, entry_count=0, launch_count=0, item_count=0, error_count=0,
+        ingested_at=now).returning(sources.c.id)).scalar_one()
+    writer = BulkWriter(conn)
+    batch = _Batch(conn, source_id, dates_as_text=conn.dialect.name == "sqlite")
+    result = IngestResult(identity, "replaced" if old else "added", source_id)
+    for seq, node in enumerate(stream):
+        if isinstance(node, Entry):
+            batch.add_entry(node, seq)
+            result.entries += 1
+            result.items += len(node.items)
+            if result.entries % BATCH_ENTRIES == 0:
+                batch.flush(writer)
+                if progress:
+                    progress(stream.reader.bytes_read, result.entries)
+        else:
+            batch.texts.append((source_id, seq, node.line, node.raw))
+    batch.flush(writer)
+    if progress:
+        progress(stream.reader.bytes_read, result.entries)
+    diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column, d.message)
+                 for d in stream.diagnostics]
+    writer.insert(diagnostics, DIAGNOSTIC_COLUMNS, diag_rows)
+    counts = conn.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(entries.c.kind == "launch"))
+        .where(entries.c.source_id == source_id)).one()
+    result.launches = counts[1]
+    result.errors = sum(1 for d in stream.diagnostics if d.severity == "error")
+    result.diagnostics = list(stream.diagnostics)
+    src = stream.source
+    conn.execute(sa.update(sources).where(sources.c.id == source_id).values(
+        title=src.title, bom=src.bom, size_bytes=stream.reader.bytes_read,
+        entry_count=result.entries, launch_count=result.launches, item_count=result.items,
+        error_count=result.errors))
+    search.index_source(conn, source_id)
+    gcat.link_source(conn, source_id)
+    _fix_sequences(conn)
+    result.seconds = time.perf_counter() - started
+    return result
+

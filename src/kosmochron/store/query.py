@@ -1,0 +1,359 @@
+"""Queries: filtered launch lists, one launch in full, statistics.
+
+Filters are a :class:`LaunchFilter`, turned into SQLAlchemy Core expressions
+that mean the same on SQLite and PostgreSQL.  Dates are vague-date aware: an
+entry matches ``--from/--to`` when the interval its date denotes overlaps the
+requested one, so ``--from 1971-05-15`` finds a ``1971 May`` entry.
+Launches come back as model :class:`~kosmochron.model.Entry` objects, re-parsed
+from the stored raw text so they are exactly what the parser produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..dates import DateError, parse_vague_date
+from ..model import Diagnostic, Entry
+from ..parser import ParseState, parse_lines, split_lines
+from . import search
+from .schema import (
+    ENTITY_TABLES,
+    configurations,
+    diagnostics,
+    entries,
+    gcat_links,
+    gcat_payloads,
+    items,
+    lv_families,
+    nations,
+    programs,
+    sites,
+    sources,
+    vehicles,
+)
+
+ORDERINGS = {"date": (entries.c.date_start, entries.c.id),
+             "-date": (entries.c.date_start.desc(), entries.c.id.desc()),
+             "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
+STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "decade",
+                   "year")
+
+
+class QueryError(ValueError):
+    """A filter or lookup that cannot be answered as asked (the message says why)."""
+
+
+def parse_date_bound(text: str, *, end: bool) -> dt.date:
+    """``1971``, ``1971-05``, ``1971-05-19`` or ``1971 May`` to the first (or last) day."""
+    text = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    try:
+        if m:
+            year, month, day = m.group(1), m.group(2), m.group(3)
+            words = [year]
+            if month:
+                words.append(dt.date(2000, int(month), 1).strftime("%B"))
+            if day:
+                words.append(str(int(day)))
+            text = " ".join(words)
+        date = parse_vague_date(text)
+    except (DateError, ValueError) as exc:
+        raise QueryError(f"bad date {text!r}: {exc}; expected e.g. 1971, 1971-05, "
+                         "1971-05-19 or '1971 May'") from None
+    bound = date.end if end else date.start
+    assert bound is not None
+    return bound
+
+
+@dataclass(slots=True)
+class LaunchFilter:
+    """What ``kosmochron launches`` and ``GET /launches`` filter on; None = any."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    site: str | None = None
+    complex: str | None = None
+    family: str | None = None
+    vehicle: str | None = None
+    configuration: str | None = None
+    program: str | None = None
+    nation: str | None = None
+    agency: str | None = None
+    outcome: Literal["success", "failure"] | None = None
+    failed_stage: str | None = None
+    cospar: str | None = None
+    satcat: int | None = None
+    text: str | None = None
+    kind: Literal["launch", "event"] | None = "launch"
+    source: str | None = None
+
+    @classmethod
+    def from_options(cls, **options: Any) -> LaunchFilter:
+        """Build from keyword options, parsing ``date_from``/``date_to`` text."""
+        names = {f.name for f in fields(cls)}
+        unknown = set(options) - names
+        if unknown:
+            raise QueryError(f"unknown filter {sorted(unknown)[0]!r}; known: "
+                             f"{', '.join(sorted(names))}")
+        for key, end in (("date_from", False), ("date_to", True)):
+            if isinstance(options.get(key), str):
+                options[key] = parse_date_bound(options[key], end=end)
+        if options.get("outcome") not in (None, "success", "failure"):
+            raise QueryError(f"bad outcome {options['outcome']!r}: expected success or failure")
+        return cls(**options)
+
+
+def _entity_ids(table: sa.Table, value: str) -> sa.Select[tuple[int]]:
+    """Ids of the entity named ``value`` (any case) or with that slug."""
+    return sa.select(table.c.id).where(
+        sa.or_(sa.func.lower(table.c.name) == value.lower(), table.c.slug == value.lower()))
+
+
+def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clauses of a filter over ``entries``."""
+    c = entries.c
+    clauses: list[sa.ColumnElement[bool]] = []
+    if f.kind:
+        clauses.append(c.kind == f.kind)
+    if f.date_from:
+        clauses.append(c.date_end >= f.date_from)
+    if f.date_to:
+        clauses.append(c.date_start <= f.date_to)
+    for column, table, value in ((c.site_id, ENTITY_TABLES["site"], f.site),
+                                 (c.complex_id, ENTITY_TABLES["complex"], f.complex),
+                                 (c.lv_family_id, ENTITY_TABLES["family"], f.family),
+                                 (c.vehicle_id, ENTITY_TABLES["vehicle"], f.vehicle),
+                                 (c.configuration_id, ENTITY_TABLES["configuration"],
+                                  f.configuration)):
+        if value:
+            clauses.append(column.in_(_entity_ids(table, value)))
+    item_clauses: list[sa.ColumnElement[bool]] = []
+    for column, table, value in ((items.c.program_id, ENTITY_TABLES["program"], f.program),
+                                 (items.c.nation_id, ENTITY_TABLES["nation"], f.nation),
+                                 (items.c.agency_id, ENTITY_TABLES["agency"], f.agency)):
+        if value:
+            item_clauses.append(column.in_(_entity_ids(table, value)))
+    if f.cospar:
+        item_clauses.append(sa.or_(items.c.cospar == f.cospar,
+                                   items.c.cospar_normalized == f.cospar,
+                                   items.c.cospar_gcat == f.cospar))
+    if f.satcat is not None:
+        item_clauses.append(items.c.satcat == f.satcat)
+    if item_clauses:
+        clauses.append(c.id.in_(sa.select(items.c.entry_id).where(*item_clauses)))
+    if f.outcome:
+        clauses.append(c.outcome == f.outcome)
+    if f.failed_stage:
+        clauses.append(c.failed_stage == f.failed_stage)
+    if f.text:
+        clauses.append(c.id.in_(search.matching_entry_ids(conn, f.text)))
+    if f.source:
+        clauses.append(c.source_id.in_(sa.select(sources.c.id).where(sources.c.path == f.source)))
+    return clauses
+
+
+@dataclass(slots=True)
+class StoredEntry:
+    """A launch or event from the database: its id and source, and the model entry."""
+
+    id: int
+    source: str
+    entry: Entry
+    item_ids: list[int] = field(default_factory=list)
+
+
+def reparse(raw: str, source: str, first_line: int) -> Entry:
+    """The model entry of stored raw text, with its original line numbers."""
+    state = ParseState(source)
+    for node in parse_lines(split_lines(raw), source, state, first_line):
+        if isinstance(node, Entry):
+            return node
+    raise QueryError(f"{source}:{first_line}: stored entry text does not parse as an entry")
+
+
+def launches(conn: Connection, f: LaunchFilter, order: str = "date", limit: int | None = None,
+             offset: int = 0) -> list[StoredEntry]:
+    if order not in ORDERINGS:
+        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+    query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
+             .join(sources, sources.c.id == entries.c.source_id)
+             .where(*where(conn, f)).order_by(*ORDERINGS[order]).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    found = [StoredEntry(id_, path, reparse(raw, path, line))
+             for id_, path, line, raw in conn.execute(query)]
+    _attach_item_ids(conn, found)
+    return found
+
+
+def _attach_item_ids(conn: Connection, found: list[StoredEntry]) -> None:
+    by_id = {s.id: s for s in found}
+    if not by_id:
+        return
+    rows = conn.execute(sa.select(items.c.entry_id, items.c.id)
+                        .where(items.c.entry_id.in_(list(by_id)))
+                        .order_by(items.c.entry_id, items.c.seq))
+    for entry_id, item_id in rows:
+        by_id[entry_id].item_ids.append(item_id)
+
+
+def count(conn: Connection, f: LaunchFilter) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(entries)
+                            .where(*where(conn, f))).scalar_one())
+
+
+@dataclass(slots=True)
+class LaunchDetail:
+    """Everything about one entry: model, ids, diagnostics, GCAT links, source text."""
+
+    stored: StoredEntry
+    diagnostics: list[Diagnostic]
+    #: item id -> GCAT row (jcat, matched_by, name, program, result) for linked items.
+    gcat: dict[int, dict[str, Any]]
+    raw: str
+
+
+def lookup(conn: Connection, term: str) -> list[int]:
+    """Entry ids for ``ID``, ``COSPAR``, ``SATCAT`` or a payload ``NAME``.
+
+    A bare number is an entry id if there is one, else a satellite number;
+    ``id:``, ``satcat:``, ``cospar:`` and ``name:`` prefixes say which is meant."""
+    term = term.strip()
+    kind, _, value = term.partition(":") if re.match(r"(id|satcat|cospar|name):", term) \
+        else ("", "", term)
+    ids: list[int] = []
+    if kind in ("", "id") and value.isdigit():
+        ids = list(conn.execute(sa.select(entries.c.id).where(entries.c.id == int(value)))
+                   .scalars())
+    if not ids and kind in ("", "satcat") and value.isdigit():
+        ids = _entry_ids(conn, items.c.satcat == int(value))
+    if not ids and kind in ("", "cospar"):
+        ids = _entry_ids(conn, sa.or_(items.c.cospar == value, items.c.cospar_normalized == value,
+                                      items.c.cospar_gcat == value))
+    if not ids and kind in ("", "name"):
+        ids = _entry_ids(conn, sa.func.lower(items.c.name) == value.lower())
+        if not ids:
+            pattern = value.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+            ids = _entry_ids(conn, sa.func.lower(items.c.name).like(pattern, escape="\\"))
+    return ids
+
+
+def _entry_ids(conn: Connection, condition: sa.ColumnElement[bool]) -> list[int]:
+    return list(conn.execute(sa.select(items.c.entry_id).where(condition).distinct()
+                             .order_by(items.c.entry_id)).scalars())
+
+
+def detail(conn: Connection, entry_id: int) -> LaunchDetail:
+    row = conn.execute(sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
+                       .join(sources).where(entries.c.id == entry_id)).first()
+    if row is None:
+        raise QueryError(f"no entry with id {entry_id}")
+    stored = StoredEntry(row.id, row.path, reparse(row.raw, row.path, row.line))
+    _attach_item_ids(conn, [stored])
+    diags = [Diagnostic(d.severity, row.path, d.line, d.column, d.message) for d in conn.execute(
+        sa.select(diagnostics).where(diagnostics.c.entry_id == entry_id)
+        .order_by(diagnostics.c.line, diagnostics.c.column))]
+    links = conn.execute(
+        sa.select(gcat_links.c.item_id, gcat_links.c.matched_by, gcat_payloads)
+        .join(gcat_payloads).where(gcat_links.c.item_id.in_(stored.item_ids or [-1])))
+    gcat = {r.item_id: {"jcat": r.jcat, "matched_by": r.matched_by, "name": r.name,
+                        "piece": r.piece, "program": r.program, "result": r.result,
+                        "launch_date": r.launch_date_text} for r in links}
+    return LaunchDetail(stored, diags, gcat, row.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class StatRow:
+    key: str
+    launches: int
+    failures: int
+    success_rate: float | None
+    #: Wilson score 95% interval of the success rate.
+    ci_low: float | None
+    ci_high: float | None
+    failed_stages: dict[str, int]
+
+    @property
+    def successes(self) -> int:
+        return self.launches - self.failures
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval: unlike p ± z·σ it stays within [0, 1] and is
+    honest for small n and rates near 0 or 1 (Wilson 1927)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    center = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, center - half), min(1.0, center + half))
+
+
+def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause, Any]]]:
+    """The grouping key for ``by`` and the joins it needs."""
+    entity = {"family": (lv_families, entries.c.lv_family_id),
+              "vehicle": (vehicles, entries.c.vehicle_id),
+              "configuration": (configurations, entries.c.configuration_id),
+              "site": (sites, entries.c.site_id)}
+    if by in entity:
+        table, column = entity[by]
+        return table.c.name, [(table, table.c.id == column)]
+    if by in ("program", "nation"):
+        table, column = (programs, items.c.program_id) if by == "program" \
+            else (nations, items.c.nation_id)
+        pairs = sa.select(items.c.entry_id, column.label("key_id")).distinct().subquery()
+        return table.c.name, [(pairs, pairs.c.entry_id == entries.c.id),
+                              (table, table.c.id == pairs.c.key_id)]
+    year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
+    if by == "year":
+        return year, []
+    if by == "decade":
+        return (year // 10) * 10, []
+    raise QueryError(f"bad statistic {by!r}: expected one of {', '.join(STAT_DIMENSIONS)}")
+
+
+def stats(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[StatRow]:
+    """Launches, failures, success rate with its Wilson interval and failed stages per key."""
+    f = f or LaunchFilter()
+    f.kind = "launch"
+    key, joins = _dimension(by)
+    base: sa.FromClause = entries
+    for table, condition in joins:
+        base = base.join(table, condition)
+    filters = where(conn, f)
+    grouped = conn.execute(
+        sa.select(key.label("key"), sa.func.count().label("n"),
+                  sa.func.count().filter(entries.c.outcome == "failure").label("failures"))
+        .select_from(base).where(*filters).group_by(key).order_by(key)).all()
+    stages: dict[str, dict[str, int]] = {}
+    for k, stage, n in conn.execute(
+            sa.select(key, entries.c.failed_stage, sa.func.count()).select_from(base)
+            .where(*filters, entries.c.failed_stage.is_not(None))
+            .group_by(key, entries.c.failed_stage)):
+        stages.setdefault(str(k), {})[stage] = n
+    rows = []
+    for k, n, failures in grouped:
+        label = "(none)" if k is None else str(k)
+        low, high = wilson_interval(n - failures, n)
+        by_stage = dict(sorted(stages.get(str(k), {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        rows.append(StatRow(label, n, failures, (n - failures) / n if n else None, low, high,
+                            by_stage))
+    return rows
+
+
+def failed_stage_breakdown(conn: Connection, f: LaunchFilter | None = None) -> dict[str, int]:
+    """How many failed launches failed at each stage, most frequent first."""
+    f = f or LaunchFilter()
+    f.kind = "launch"
+    rows = conn.execute(sa.select(entries.c.failed_stage, sa.func.count())
+                        .where(*where(conn, f), entries.c.failed_stage.is_not(None))
+                        .group_by(entries.c.failed_stage)).all()
+    return dict(sorted(((s, n) for s, n in rows), key=lambda kv: (-kv[1], kv[0])))

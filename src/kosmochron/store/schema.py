@@ -1,0 +1,228 @@
+"""The database schema, as SQLAlchemy Core tables shared by SQLite and PostgreSQL.
+
+Alembic migrations (``kosmochron/migrations``) create exactly these tables; the
+full-text index is dialect-specific and lives only in the migration and in
+:mod:`kosmochron.store.search`.
+
+Entries keep their raw text and every top-level text node is kept in
+``source_texts``, so a stored source renders back byte for byte.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+
+def _entity(name: str) -> Table:
+    """A normalised name (a site, a vehicle, a program …) with its URL slug."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("name", Text, nullable=False, unique=True),
+        Column("slug", String(200), nullable=False, unique=True),
+    )
+
+
+sites = _entity("sites")
+complexes = _entity("complexes")
+lv_families = _entity("lv_families")
+vehicles = _entity("vehicles")
+configurations = _entity("configurations")
+programs = _entity("programs")
+agencies = _entity("agencies")
+nations = _entity("nations")
+spacecraft_types = _entity("spacecraft_types")
+
+#: Entity kind (as used in CLI options and URLs) -> table.
+ENTITY_TABLES: dict[str, Table] = {
+    "site": sites,
+    "complex": complexes,
+    "family": lv_families,
+    "vehicle": vehicles,
+    "configuration": configurations,
+    "program": programs,
+    "agency": agencies,
+    "nation": nations,
+    "type": spacecraft_types,
+}
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    Column("title", Text),
+    Column("encoding", String(40), nullable=False),
+    Column("bom", Boolean, nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("entry_count", Integer, nullable=False),
+    Column("launch_count", Integer, nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("error_count", Integer, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Top-level text between entries (page furniture, titles, blank lines).
+source_texts = Table(
+    "source_texts",
+    metadata,
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("end_line", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("date_text", Text, nullable=False),
+    Column("date_precision", String(10), nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("time_utc", String(8)),
+    Column("site_id", Integer, ForeignKey("sites.id")),
+    Column("complex_id", Integer, ForeignKey("complexes.id")),
+    Column("lv_family_id", Integer, ForeignKey("lv_families.id")),
+    Column("vehicle_id", Integer, ForeignKey("vehicles.id")),
+    Column("configuration_id", Integer, ForeignKey("configurations.id")),
+    Column("outcome", String(10)),
+    Column("failure", Text),
+    Column("failed_stage", String(4)),
+    Column("has_errors", Boolean, nullable=False),
+    Column("raw", Text, nullable=False),
+    UniqueConstraint("source_id", "seq"),
+    Index("ix_entries_date", "date_start", "date_end"),
+    Index("ix_entries_family_outcome", "lv_family_id", "outcome"),
+    Index("ix_entries_vehicle", "vehicle_id"),
+    Index("ix_entries_site", "site_id"),
+    Index("ix_entries_complex", "complex_id"),
+    Index("ix_entries_configuration", "configuration_id"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("end_line", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("payload", Text),
+    Column("mass_kg", Float),
+    Column("mass_lb", Float),
+    Column("nation_id", Integer, ForeignKey("nations.id")),
+    Column("agency_id", Integer, ForeignKey("agencies.id")),
+    Column("program_id", Integer, ForeignKey("programs.id")),
+    Column("class", Text),
+    Column("type_id", Integer, ForeignKey("spacecraft_types.id")),
+    Column("spacecraft", Text),
+    Column("decay_date", Date),
+    Column("satcat", Integer),
+    Column("cospar", Text),
+    Column("cospar_kind", String(12)),
+    Column("cospar_normalized", Text),
+    Column("cospar_gcat", Text),
+    Column("apogee_km", Float),
+    Column("perigee_km", Float),
+    Column("inclination_deg", Float),
+    Column("period_min", Float),
+    Column("duration_days", Float),
+    Column("summary", Text),
+    Column("narrative", Text),
+    Index("ix_items_entry", "entry_id"),
+    Index("ix_items_satcat", "satcat"),
+    Index("ix_items_cospar", "cospar"),
+    Index("ix_items_cospar_gcat", "cospar_gcat"),
+    Index("ix_items_program", "program_id"),
+    Index("ix_items_nation", "nation_id"),
+    Index("ix_items_agency", "agency_id"),
+    Index("ix_items_name", "name"),
+)
+
+#: Every field of every header and item, in source order, unknown keys included.
+fields = Table(
+    "fields",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE")),
+    Column("seq", Integer, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("column", Integer, nullable=False),
+    Index("ix_fields_entry", "entry_id"),
+    Index("ix_fields_item", "item_id"),
+)
+
+diagnostics = Table(
+    "diagnostics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE")),
+    Column("severity", String(10), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("column", Integer, nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_diagnostics_source", "source_id"),
+    Index("ix_diagnostics_entry", "entry_id"),
+)
+
+#: GCAT's payload catalog (J. McDowell, planet4589.org, CC-BY 4.0), as imported.
+gcat_payloads = Table(
+    "gcat_payloads",
+    metadata,
+    Column("jcat", String(12), primary_key=True),
+    Column("satcat", Integer),
+    Column("piece", Text),
+    Column("name", Text),
+    Column("launch_date_text", Text),
+    Column("launch_date", Date),
+    Column("program", Text),
+    Column("class", Text),
+    Column("category", Text),
+    Column("result", Text),
+    Column("un_state", Text),
+    Column("un_reg", Text),
+    Column("comment", Text),
+    Index("ix_gcat_satcat", "satcat"),
+    Index("ix_gcat_piece", "piece"),
+)
+
+#: Which GCAT row an item is, and how that was decided.
+gcat_links = Table(
+    "gcat_links",
+    metadata,
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("jcat", String(12), ForeignKey("gcat_payloads.jcat", ondelete="CASCADE"),
+           nullable=False),
+    Column("matched_by", String(12), nullable=False),
+    Index("ix_gcat_links_jcat", "jcat"),
+)

@@ -1,0 +1,169 @@
+"""Full-text search over payload names, failure texts, summaries and narratives.
+
+SQLite uses an FTS5 index whose content is a view over ``items`` and
+``entries`` (nothing is stored twice), ranked by BM25; PostgreSQL uses a
+weighted ``tsvector`` per item with a GIN index, ranked by ``ts_rank_cd``.
+Snippets mark matches with private-use characters that each front end turns
+into its own highlighting (:func:`highlight_html`, :func:`highlight_text`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+SQLITE_DDL = [
+    """CREATE VIEW item_search AS
+       SELECT items.id AS id, items.name AS name, entries.failure AS failure,
+              items.summary AS summary, items.narrative AS narrative
+       FROM items JOIN entries ON entries.id = items.entry_id""",
+    """CREATE VIRTUAL TABLE item_fts USING fts5(
+       name, failure, summary, narrative,
+       content='item_search', content_rowid='id', tokenize='porter unicode61')""",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS item_fts", "DROP VIEW IF EXISTS item_search"]
+
+PG_DOCUMENT = """
+    setweight(to_tsvector('english', items.name), 'A') ||
+    setweight(to_tsvector('english', coalesce(entries.failure, '')), 'B') ||
+    setweight(to_tsvector('english', coalesce(items.summary, '')), 'B') ||
+    setweight(to_tsvector('english', coalesce(items.narrative, '')), 'C')"""
+PG_DDL = [
+    """CREATE TABLE item_search (
+       item_id integer PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+       document tsvector NOT NULL)""",
+    "CREATE INDEX ix_item_search_document ON item_search USING GIN (document)",
+]
+PG_DROP = ["DROP TABLE IF EXISTS item_search"]
+
+
+def create_index(conn: Connection) -> None:
+    for statement in PG_DDL if conn.dialect.name == "postgresql" else SQLITE_DDL:
+        conn.exec_driver_sql(statement)
+
+
+def drop_index(conn: Connection) -> None:
+    for statement in PG_DROP if conn.dialect.name == "postgresql" else SQLITE_DROP:
+        conn.exec_driver_sql(statement)
+
+
+_SOURCE_ITEMS = "SELECT items.id FROM items JOIN entries ON entries.id = items.entry_id " \
+                "WHERE entries.source_id = :source_id"
+
+
+def index_source(conn: Connection, source_id: int) -> None:
+    """Index the items of a freshly ingested source."""
+    if conn.dialect.name == "postgresql":
+        sql = (f"INSERT INTO item_search (item_id, document) SELECT items.id, {PG_DOCUMENT} "
+               "FROM items JOIN entries ON entries.id = items.entry_id "
+               "WHERE entries.source_id = :source_id")
+    else:
+        sql = ("INSERT INTO item_fts (rowid, name, failure, summary, narrative) "
+               "SELECT id, name, failure, summary, narrative FROM item_search "
+               f"WHERE id IN ({_SOURCE_ITEMS})")
+    conn.execute(sa.text(sql), {"source_id": source_id})
+
+
+def unindex_source(conn: Connection, source_id: int) -> None:
+    """Remove a source's items from the index (before its rows are deleted)."""
+    if conn.dialect.name == "postgresql":
+        return  # item_search rows go with their items (ON DELETE CASCADE)
+    conn.execute(sa.text(
+        "INSERT INTO item_fts (item_fts, rowid, name, failure, summary, narrative) "
+        "SELECT 'delete', id, name, failure, summary, narrative FROM item_search "
+        f"WHERE id IN ({_SOURCE_ITEMS})"), {"source_id": source_id})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    item_id: int
+    entry_id: int
+    name: str
+    date_text: str
+    rank: float
+    #: Matching text with matches between MARK_START and MARK_END.
+    snippet: str
+
+    def snippet_html(self) -> str:
+        return highlight_html(self.snippet)
+
+    def snippet_text(self, start: str = "«", end: str = "»") -> str:
+        return highlight_text(self.snippet, start, end)
+
+
+def highlight_html(marked: str) -> str:
+    escaped = html.escape(marked, quote=False)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def highlight_text(marked: str, start: str = "«", end: str = "»") -> str:
+    return marked.replace(MARK_START, start).replace(MARK_END, end)
+
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts5_query(text: str) -> str:
+    """User text to a safe FTS5 query: every word or "quoted phrase" must occur."""
+    terms = []
+    for phrase, word in _TERM.findall(text):
+        term = (phrase or word).replace('"', '""').strip()
+        if term and term.upper() not in {"AND", "OR", "NOT"}:
+            terms.append(f'"{term}"')
+    return " ".join(terms)
+
+
+def search(conn: Connection, text: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Ranked hits for ``text`` (words must all occur; "quoted phrases" stay together)."""
+    if conn.dialect.name == "postgresql":
+        return _search_pg(conn, text, limit, offset)
+    query = fts5_query(text)
+    if not query:
+        return []
+    rows = conn.execute(sa.text(
+        "SELECT item_fts.rowid, items.entry_id, items.name, entries.date_text, "
+        "       bm25(item_fts, 10.0, 4.0, 4.0, 1.0) AS rank, "
+        f"      snippet(item_fts, -1, '{MARK_START}', '{MARK_END}', '…', 16) "
+        "FROM item_fts JOIN items ON items.id = item_fts.rowid "
+        "JOIN entries ON entries.id = items.entry_id "
+        "WHERE item_fts MATCH :query ORDER BY rank, item_fts.rowid LIMIT :limit OFFSET :offset"),
+        {"query": query, "limit": limit, "offset": offset}).all()
+    return [SearchHit(r[0], r[1], r[2], r[3], -float(r[4]), r[5]) for r in rows]
+
+
+def _search_pg(conn: Connection, text: str, limit: int, offset: int) -> list[SearchHit]:
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, " \
+              "MaxFragments=2, FragmentDelimiter=…"
+    rows = conn.execute(sa.text(
+        "WITH q AS (SELECT websearch_to_tsquery('english', :text) AS query), "
+        "hits AS (SELECT item_search.item_id, ts_rank_cd(item_search.document, q.query) AS rank "
+        "         FROM item_search, q WHERE item_search.document @@ q.query "
+        "         ORDER BY rank DESC, item_search.item_id LIMIT :limit OFFSET :offset) "
+        "SELECT hits.item_id, items.entry_id, items.name, entries.date_text, hits.rank, "
+        "       ts_headline('english', concat_ws(' ', items.name, entries.failure, items.summary,"
+        "                   items.narrative), q.query, :options) "
+        "FROM hits JOIN items ON items.id = hits.item_id "
+        "JOIN entries ON entries.id = items.entry_id, q "
+        "ORDER BY hits.rank DESC, hits.item_id"),
+        {"text": text, "limit": limit, "offset": offset, "options": options}).all()
+    return [SearchHit(r[0], r[1], r[2], r[3], float(r[4]), r[5]) for r in rows]
+
+
+def matching_entry_ids(conn: Connection, text: str) -> sa.TextualSelect:
+    """Entry ids whose items match ``text``, for the ``--text`` filter (an IN subquery)."""
+    if conn.dialect.name == "postgresql":
+        sql = ("SELECT items.entry_id FROM item_search "
+               "JOIN items ON items.id = item_search.item_id "
+               "WHERE item_search.document @@ websearch_to_tsquery('english', :fts_text)")
+        value = text
+    else:
+        sql = ("SELECT items.entry_id FROM item_fts JOIN items ON items.id = item_fts.rowid "
+               "WHERE item_fts MATCH :fts_text")
+        value = fts5_query(text) or '""'
+    return sa.text(sql).bindparams(fts_text=value).columns(entry_id=sa.Integer)
