@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import time
 import unicodedata
@@ -22,11 +23,11 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..model import Cospar, Diagnostic, Distance, Entry, Mass
+from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
 from ..render import render_entry
 from ..source import SEED_NAME, ChronologyStream, open_stream
 from . import gcat, search
-from .schema import ENTITY_TABLES, diagnostics, entries, fields, items, source_texts, sources
+from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
 #: Called with (bytes read, entries so far) as the file streams in.
 Progress = Callable[[int, int], None]
@@ -57,6 +58,12 @@ def file_sha256(stream: ChronologyStream) -> str:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def field_list(fields: list[Field]) -> str:
+    """The JSON stored in a row's ``fields`` column: every field in source order as
+    ``[key, value, line, column]`` (json.dumps' default, cached encoder is the fast one)."""
+    return json.dumps([[f.key, f.value, f.line, f.column] for f in fields])
 
 
 def slugify(name: str) -> str:
@@ -124,13 +131,12 @@ class BulkWriter:
 ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
                  "date_precision", "date_start", "date_end", "time_utc", "site_id", "complex_id",
                  "lv_family_id", "vehicle_id", "configuration_id", "outcome", "failure",
-                 "failed_stage", "has_errors", "raw")
+                 "failed_stage", "has_errors", "fields", "raw")
 ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", "mass_kg",
                 "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
                 "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
                 "cospar_gcat", "apogee_km", "perigee_km", "inclination_deg", "period_min",
-                "duration_days", "summary", "narrative")
-FIELD_COLUMNS = ("id", "entry_id", "item_id", "seq", "key", "value", "line", "column")
+                "duration_days", "summary", "narrative", "fields")
 DIAGNOSTIC_COLUMNS = ("source_id", "entry_id", "severity", "line", "column", "message")
 
 
@@ -142,10 +148,8 @@ class _Batch:
         self.entity = {kind: EntityIds(conn, table) for kind, table in ENTITY_TABLES.items()}
         self.entry_id = _next_id(conn, entries)
         self.item_id = _next_id(conn, items)
-        self.field_id = _next_id(conn, fields)
         self.entries: list[tuple[Any, ...]] = []
         self.items: list[tuple[Any, ...]] = []
-        self.fields: list[tuple[Any, ...]] = []
         self.texts: list[tuple[Any, ...]] = []
         self.entry_of: dict[int, int] = {}
         self.date: Callable[[dt.date | None], Any] = (
@@ -162,22 +166,15 @@ class _Batch:
             ent["site"](entry.site), ent["complex"](entry.complex), ent["family"](entry.lv_family),
             ent["vehicle"](entry.vehicle), ent["configuration"](entry.configuration),
             entry.outcome, entry.failure, entry.failed_stage, entry.has_errors,
-            render_entry(entry)))
+            field_list(entry.fields), render_entry(entry)))
         for diag in entry.diagnostics:
             self.entry_of[id(diag)] = eid
-        fid = self.field_id
-        rows = self.fields
-        for i, f in enumerate(entry.fields):
-            rows.append((fid, eid, None, i, f.key, f.value, f.line, f.column))
-            fid += 1
         for seq_item, item in enumerate(entry.items):
             iid = self.item_id
             self.item_id += 1
             values: dict[str, str] = {}
             typed: dict[str, Any] = {}
-            for i, f in enumerate(item.fields):
-                rows.append((fid, eid, iid, i, f.key, f.value, f.line, f.column))
-                fid += 1
+            for f in item.fields:
                 values.setdefault(f.key, f.value)
                 if f.typed is not None:
                     typed.setdefault(f.key, f.typed)
@@ -199,8 +196,7 @@ class _Batch:
                 apogee.km if isinstance(apogee, Distance) else None,
                 perigee.km if isinstance(perigee, Distance) else None,
                 typed.get("Inclination"), typed.get("Period"), typed.get("Duration"),
-                values.get("Summary"), item.narrative or None))
-        self.field_id = fid
+                values.get("Summary"), item.narrative or None, field_list(item.fields)))
 
     def flush(self, writer: BulkWriter) -> None:
         for ids in self.entity.values():
@@ -208,7 +204,6 @@ class _Batch:
         writer.insert(source_texts, ("source_id", "seq", "line", "raw"), self.texts)
         writer.insert(entries, ENTRY_COLUMNS, self.entries)
         writer.insert(items, ITEM_COLUMNS, self.items)
-        writer.insert(fields, FIELD_COLUMNS, self.fields)
 
 
 def _lock(conn: Connection) -> None:
@@ -228,7 +223,7 @@ def _fix_sequences(conn: Connection) -> None:
     """Ids were assigned by hand; move PostgreSQL's sequences past them."""
     if conn.dialect.name != "postgresql":
         return
-    for table in ["sources", "entries", "items", "fields", "diagnostics",
+    for table in ["sources", "entries", "items", "diagnostics",
                   *(t.name for t in ENTITY_TABLES.values())]:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -11,6 +11,7 @@ Entries keep their raw text and every top-level text node is kept in
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -25,8 +26,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
+
+#: Every field of a header or an item, in source order, unknown keys included,
+#: as ``[[key, value, line, column], …]``: one JSON array per row rather
+#: than a row per field keeps ingest fast (a chronology has ~15 fields per item),
+#: and both databases query it (SQLite ``json_each``, PostgreSQL ``jsonb``).
+FieldList = JSON().with_variant(JSONB(), "postgresql")
 
 
 def _entity(name: str) -> Table:
@@ -114,6 +122,7 @@ entries = Table(
     Column("failure", Text),
     Column("failed_stage", String(4)),
     Column("has_errors", Boolean, nullable=False),
+    Column("fields", FieldList, nullable=False),
     Column("raw", Text, nullable=False),
     UniqueConstraint("source_id", "seq"),
     Index("ix_entries_date", "date_start", "date_end"),
@@ -155,6 +164,7 @@ items = Table(
     Column("duration_days", Float),
     Column("summary", Text),
     Column("narrative", Text),
+    Column("fields", FieldList, nullable=False),
     Index("ix_items_entry", "entry_id"),
     Index("ix_items_satcat", "satcat"),
     Index("ix_items_cospar", "cospar"),
@@ -163,22 +173,6 @@ items = Table(
     Index("ix_items_nation", "nation_id"),
     Index("ix_items_agency", "agency_id"),
     Index("ix_items_name", "name"),
-)
-
-#: Every field of every header and item, in source order, unknown keys included.
-fields = Table(
-    "fields",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=False),
-    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE")),
-    Column("seq", Integer, nullable=False),
-    Column("key", Text, nullable=False),
-    Column("value", Text, nullable=False),
-    Column("line", Integer, nullable=False),
-    Column("column", Integer, nullable=False),
-    Index("ix_fields_entry", "entry_id"),
-    Index("ix_fields_item", "item_id"),
 )
 
 diagnostics = Table(

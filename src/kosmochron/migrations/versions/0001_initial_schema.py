@@ -1,4 +1,4 @@
-"""Initial schema: sources, entries, items, fields, diagnostics, entities, GCAT, search.
+"""Initial schema: sources, entries, items, diagnostics, entities, GCAT, search.
 
 Revision ID: 0001
 Revises: (none)
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from kosmochron.store import search
 
@@ -16,6 +17,8 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+FIELD_LIST = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
@@ -160,6 +163,7 @@ def upgrade() -> None:
         sa.Column("failure", sa.Text(), nullable=True),
         sa.Column("failed_stage", sa.String(length=4), nullable=True),
         sa.Column("has_errors", sa.Boolean(), nullable=False),
+        sa.Column("fields", FIELD_LIST, nullable=False),
         sa.Column("raw", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["complex_id"],
@@ -251,6 +255,7 @@ def upgrade() -> None:
         sa.Column("duration_days", sa.Float(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("narrative", sa.Text(), nullable=True),
+        sa.Column("fields", FIELD_LIST, nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"],
             ["agencies.id"],
@@ -280,23 +285,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_items_program", ["program_id"], unique=False)
         batch_op.create_index("ix_items_satcat", ["satcat"], unique=False)
 
-    op.create_table(
-        "fields",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
-        sa.Column("item_id", sa.Integer(), nullable=True),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("key", sa.Text(), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("line", sa.Integer(), nullable=False),
-        sa.Column("column", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["entry_id"], ["entries.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["item_id"], ["items.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("fields", schema=None) as batch_op:
-        batch_op.create_index("ix_fields_entry", ["entry_id"], unique=False)
-        batch_op.create_index("ix_fields_item", ["item_id"], unique=False)
 
     op.create_table(
         "gcat_links",
@@ -319,11 +307,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_gcat_links_jcat")
 
     op.drop_table("gcat_links")
-    with op.batch_alter_table("fields", schema=None) as batch_op:
-        batch_op.drop_index("ix_fields_item")
-        batch_op.drop_index("ix_fields_entry")
-
-    op.drop_table("fields")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_satcat")
         batch_op.drop_index("ix_items_program")
