@@ -2,26 +2,33 @@
 errors into ``FILE:LINE:COL: error: …`` messages and exit statuses.
 
 Exit status: 0 no errors, 1 errors found in the input (the output is still
-complete), 2 usage or I/O failure.
+complete), 2 usage or I/O failure.  When the input stops early (``--strict`` at
+the first error, an undecodable byte), the output written so far is closed
+properly, so stdout is always valid JSON (or NDJSON) whatever the status.
 """
 
 from __future__ import annotations
 
-import json
+import codecs
+import hashlib
+import io
 import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import IO, Annotated, Any
+from types import TracebackType
+from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from .export import diagnostic_json, entry_json, source_json
-from .model import Diagnostic, Entry
-from .source import ChronologyStream, SourceError, open_stream
+from .export import ndjson_line, write_document
+from .model import Diagnostic, Entry, Source, Text
+from .render import render_node
+from .source import ChronologyStream, SourceDecodeError, SourceError, open_stream
 
 app = typer.Typer(
     name="kosmochron",
@@ -31,11 +38,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class StrictError(Exception):
     """--strict: the first error in the input stops the command."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+class ReaderGone(Exception):
+    """stdout was closed by its reader (``kosmochron parse | head``): not a failure."""
 
 
 class ParseFormat(StrEnum):
@@ -56,64 +70,135 @@ Strict = Annotated[
 ]
 
 
-def _streams(files: list[Path] | None, encoding: str) -> Iterator[ChronologyStream]:
-    """Streams over the files, checked up front so no output starts for a missing file."""
+def _streams(files: list[Path] | None, encoding: str) -> list[ChronologyStream]:
+    """The streams to read, checked before any output starts: every file exists and
+    is readable, and the encoding is known (making a stream opens nothing yet)."""
     for path in files or []:
         if not path.is_file():
             what = "is a directory, not a file" if path.is_dir() else "no such file"
             raise SourceError(f"{path}: error: {what}")
-    if not files:
-        yield open_stream(None, encoding)
-    for path in files or []:
-        yield open_stream(path, encoding)
+        if not os.access(path, os.R_OK):
+            raise SourceError(f"{path}: error: cannot read: permission denied")
+    try:
+        return [open_stream(p, encoding) for p in files] if files else [open_stream(None, encoding)]
+    except SourceError as exc:  # an unknown encoding: no file to name
+        raise SourceError(f"kosmochron: error: {exc}") from None
 
 
-class _Reporter:
-    """Prints diagnostics to stderr as they are found and remembers if any was an error."""
+def _whole_file_source(stream: ChronologyStream) -> Source:
+    """The source of a stream that stopped early: its hash is still the whole file's."""
+    path = stream.reader.path
+    digest = hashlib.sha256()
+    with (Path(path) if isinstance(path, str) else path).open("rb") as f:
+        for chunk in iter(partial(f.read, 1 << 20), b""):
+            digest.update(chunk)
+    return Source(stream.reader.display, digest.hexdigest(), stream.state.title)
+
+
+def _decode_diagnostic(exc: SourceDecodeError) -> Diagnostic:
+    where = f"{exc.path}:{exc.line}:{exc.column}: error: "
+    return Diagnostic("error", exc.path, exc.line, exc.column, str(exc).removeprefix(where))
+
+
+class _Run:
+    """One command's pass over its files.  Prints each diagnostic to stderr as it is
+    found and counts the errors; a stop (``--strict``, an unreadable file) ends the
+    node stream quietly and is kept in ``stop``, so the writer can close its output
+    before :meth:`finish` raises it again."""
 
     def __init__(self, strict: bool) -> None:
         self.strict = strict
         self.errors = 0
+        self.stop: StrictError | SourceError | None = None
+        self.shown = 0  # diagnostics of the current stream printed so far
 
-    def report(self, stream: ChronologyStream, seen: int) -> int:
-        for diag in stream.diagnostics[seen:]:
-            self._print(diag)
-        return len(stream.diagnostics)
+    def __enter__(self) -> _Run:
+        return self
 
-    def _print(self, diag: Diagnostic) -> None:
-        print(diag, file=sys.stderr)
-        if diag.severity == "error":
-            self.errors += 1
-            if self.strict:
-                raise StrictError(str(diag))
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        # Typer would turn a closed pipe into status 1, the status of errors in the input.
+        if isinstance(exc, BrokenPipeError):
+            raise ReaderGone from None
+
+    def nodes(self, stream: ChronologyStream) -> Iterator[Entry | Text]:
+        self.shown = 0
+        try:
+            for node in stream:
+                self._report(stream)
+                yield node
+            self._report(stream)
+        except StrictError as exc:
+            self.stop = exc
+        except SourceError as exc:
+            self._report(stream, stop_at_error=False)
+            self.stop = exc
+
+    def entries(self, stream: ChronologyStream) -> Iterator[Entry]:
+        return (node for node in self.nodes(stream) if isinstance(node, Entry))
+
+    def _report(self, stream: ChronologyStream, stop_at_error: bool = True) -> None:
+        for diag in stream.diagnostics[self.shown:]:
+            self.shown += 1
+            print(diag, file=sys.stderr)
+            if diag.severity == "error":
+                self.errors += 1
+                if self.strict and stop_at_error:
+                    raise StrictError(diag)
+
+    def end(self, stream: ChronologyStream) -> tuple[Source, list[Diagnostic]]:
+        """The source and the diagnostics reported for a stream read as far as it went."""
+        diagnostics = stream.diagnostics[:self.shown]
+        if isinstance(self.stop, SourceDecodeError):
+            diagnostics.append(_decode_diagnostic(self.stop))
+        return (stream.source if self.stop is None else _whole_file_source(stream)), diagnostics
+
+    def finish(self) -> NoReturn:
+        if self.stop is not None:
+            raise self.stop
+        raise typer.Exit(1 if self.errors else 0)
 
 
-def _entries(stream: ChronologyStream, reporter: _Reporter) -> Iterator[Entry]:
-    seen = 0
-    for node in stream:
-        seen = reporter.report(stream, seen)
-        if isinstance(node, Entry):
-            yield node
-    reporter.report(stream, seen)
+def _utf8_stdout() -> IO[str]:
+    """JSON is UTF-8 (RFC 8259) whatever encoding the locale gives stdout."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        out.reconfigure(encoding="utf-8")
+    return out
 
 
-def _write_json_document(stream: ChronologyStream, reporter: _Reporter, out: IO[str]) -> None:
-    """Stream one document; ``source`` comes last because its hash needs the whole file."""
-    out.write('{"entries": [')
-    for i, entry in enumerate(_entries(stream, reporter)):
-        out.write(",\n  " if i else "\n  ")
-        out.write(json.dumps(entry_json(entry), ensure_ascii=False))
-    out.write("\n],\n")
-    diagnostics = [diagnostic_json(d) for d in stream.diagnostics]
-    out.write(f' "diagnostics": {json.dumps(diagnostics, ensure_ascii=False)},\n')
-    out.write(f' "source": {json.dumps(source_json(stream.source), ensure_ascii=False)}}}')
+def _write_json(streams: list[ChronologyStream], run: _Run, out: IO[str]) -> None:
+    """One document for one file, a list of documents for several."""
+    several = len(streams) > 1
+    if several:
+        out.write("[")
+    for i, stream in enumerate(streams):
+        if i:
+            out.write(",\n")
+        write_document(out, run.entries(stream), partial(run.end, stream))
+        if run.stop:
+            break
+    out.write("]\n" if several else "\n")
 
 
-def _table(streams: Iterator[ChronologyStream], reporter: _Reporter) -> None:
-    console = Console()
+def _write_ndjson(streams: list[ChronologyStream], run: _Run, out: IO[str]) -> None:
     for stream in streams:
-        rows = list(_entries(stream, reporter))
-        table = Table(title=stream.source.title or stream.source.path)
+        for entry in run.entries(stream):
+            out.write(ndjson_line(entry, stream.reader.display))
+        if run.stop:
+            break
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:  # Rich would exit with status 1
+        raise BrokenPipeError
+
+
+def _write_table(streams: list[ChronologyStream], run: _Run) -> None:
+    console = _Console()
+    for stream in streams:
+        rows = list(run.entries(stream))
+        table = Table(title=stream.state.title or stream.reader.display)
         for column in ("Line", "Date", "Kind", "Vehicle", "Outcome", "Payloads"):
             table.add_column(column)
         for e in rows:
@@ -123,6 +208,8 @@ def _table(streams: Iterator[ChronologyStream], reporter: _Reporter) -> None:
             table.add_row(str(e.line), e.date.text, e.kind, e.vehicle or "", outcome,
                           ", ".join(i.name for i in e.items))
         console.print(table)
+        if run.stop:
+            break
 
 
 @app.command()
@@ -138,47 +225,35 @@ def parse(
 
     Diagnostics go to stderr as FILE:LINE:COL: severity: message.
     """
-    reporter = _Reporter(strict)
-    out = sys.stdout
-    streams = _streams(files, encoding)
-    if fmt is ParseFormat.table:
-        _table(streams, reporter)
-    elif fmt is ParseFormat.ndjson:
-        for stream in streams:
-            for entry in _entries(stream, reporter):
-                record: dict[str, Any] = {"source": stream.reader.display, **entry_json(entry)}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    else:
-        several = bool(files) and len(files or []) > 1
-        if several:
-            out.write("[")
-        for i, stream in enumerate(streams):
-            if i:
-                out.write(",\n")
-            _write_json_document(stream, reporter, out)
-        out.write("]\n" if several else "\n")
-    raise typer.Exit(1 if reporter.errors else 0)
+    with _Run(strict) as run:
+        streams = _streams(files, encoding)
+        if fmt is ParseFormat.table:
+            _write_table(streams, run)
+        elif fmt is ParseFormat.ndjson:
+            _write_ndjson(streams, run, _utf8_stdout())
+        else:
+            _write_json(streams, run, _utf8_stdout())
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    run.finish()
 
 
 @app.command()
 def render(files: Files = None, encoding: Encoding = "utf-8", strict: Strict = False) -> None:
     """Write the parsed model back as text: the bytes equal the input."""
-    reporter = _Reporter(strict)
     out = sys.stdout.buffer
-    from .render import render_node
-
-    for stream in _streams(files, encoding):
-        seen = 0
-        first = True
-        for node in stream:
-            seen = reporter.report(stream, seen)
-            if first and stream.reader.bom:
-                out.write("\ufeff".encode(stream.reader.encoding))
-            first = False
-            out.write(render_node(node).encode(stream.reader.encoding))
-        reporter.report(stream, seen)
-    out.flush()
-    raise typer.Exit(1 if reporter.errors else 0)
+    with _Run(strict) as run:
+        for stream in _streams(files, encoding):
+            reader = stream.reader
+            # Incremental, so a UTF-16 byte-order mark is written once, not once per node.
+            encode = codecs.getincrementalencoder(reader.encoding)().encode
+            for i, node in enumerate(run.nodes(stream)):
+                if i == 0 and reader.bom:  # known once the first line is read
+                    out.write(encode("\ufeff"))
+                out.write(encode(render_node(node)))
+            if run.stop:
+                break
+        out.flush()
+    run.finish()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except ReaderGone:
         # The reader went away (e.g. `| head`); nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -2,20 +2,38 @@
 
 The shape is published as ``schema/chronology.schema.json`` and every output
 is validated against it in the tests.  Absent values are ``null``.
+
+An item's named keys (``payload``, ``mass_kg``, ``cospar_kind`` …) all read the
+*first* field with that key, so a value and its typed reading never come from
+two different fields; ``fields`` keeps every field, repeated ones included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
 
 from .model import Cospar, Diagnostic, Distance, Document, Entry, Field, Item, Mass, Source, Typed
 
 JSON = dict[str, Any]
 
 
+def dumps(value: Any) -> str:
+    """Compact JSON as the CLI writes it: UTF-8 text as is, and never ``NaN``/``Infinity``
+    (which are not JSON)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _real(number: float | None) -> float | None:
+    """JSON has no infinity: a reading too large for a float is absent rather than invalid."""
+    return number if number is not None and math.isfinite(number) else None
 
 
 def field_json(f: Field) -> JSON:
@@ -23,18 +41,20 @@ def field_json(f: Field) -> JSON:
 
 
 def _number(typed: Typed | None) -> float | None:
-    return typed if isinstance(typed, float) else None
+    return _real(typed) if isinstance(typed, float) else None
 
 
 def _km(typed: Typed | None) -> float | None:
-    return typed.km if isinstance(typed, Distance) else None
+    return _real(typed.km) if isinstance(typed, Distance) else None
 
 
 def item_json(item: Item) -> JSON:
-    typed = {f.key: f.typed for f in item.fields if f.typed is not None}
-    values: dict[str, str] = {}
-    for f in item.fields:
-        values.setdefault(f.key, f.value)
+    fields = item.fields
+    first: dict[str, Field] = {}
+    for f in fields:
+        first.setdefault(f.key, f)
+    values = {key: f.value for key, f in first.items()}
+    typed = {key: f.typed for key, f in first.items()}
     mass = typed.get("Mass")
     cospar = typed.get("COSPAR")
     decay = typed.get("Decay Date")
@@ -44,8 +64,8 @@ def item_json(item: Item) -> JSON:
         "line": item.line,
         "end_line": item.end_line,
         "payload": values.get("Payload"),
-        "mass_kg": mass.kg if isinstance(mass, Mass) else None,
-        "mass_lb": mass.lb if isinstance(mass, Mass) else None,
+        "mass_kg": _real(mass.kg) if isinstance(mass, Mass) else None,
+        "mass_lb": _real(mass.lb) if isinstance(mass, Mass) else None,
         "nation": values.get("Nation"),
         "agency": values.get("Agency"),
         "program": values.get("Program"),
@@ -65,7 +85,7 @@ def item_json(item: Item) -> JSON:
         "duration_days": _number(typed.get("Duration")),
         "summary": values.get("Summary"),
         "narrative": item.narrative or None,
-        "fields": [field_json(f) for f in item.fields],
+        "fields": [field_json(f) for f in fields],
     }
 
 
@@ -107,3 +127,26 @@ def document_json(document: Document) -> JSON:
         "entries": [entry_json(e) for e in document.entries],
         "diagnostics": [diagnostic_json(d) for d in document.diagnostics],
     }
+
+
+def ndjson_line(entry: Entry, source: str) -> str:
+    """One NDJSON record: the entry with the path of its file under ``source``."""
+    return dumps({"source": source, **entry_json(entry)}) + "\n"
+
+
+def write_document(
+    out: IO[str],
+    entries: Iterable[Entry],
+    end: Callable[[], tuple[Source, Sequence[Diagnostic]]],
+) -> None:
+    """Write one JSON document, streaming: each entry as it is parsed, then the
+    diagnostics and the source, which ``end()`` gives once ``entries`` is exhausted
+    (the file's hash needs the whole file), so ``source`` is the last key."""
+    out.write('{"entries": [')
+    for i, entry in enumerate(entries):
+        out.write(",\n  " if i else "\n  ")
+        out.write(dumps(entry_json(entry)))
+    source, diagnostics = end()
+    out.write("\n],\n")
+    out.write(f' "diagnostics": {dumps([diagnostic_json(d) for d in diagnostics])},\n')
+    out.write(f' "source": {dumps(source_json(source))}}}')
