@@ -25,10 +25,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import cli_store
 from .export import ndjson_line, write_document
 from .model import Diagnostic, Entry, Source, Text
 from .render import render_node
 from .source import ChronologyStream, SourceDecodeError, SourceError, open_stream
+from .store import QueryError, StoreError
+from .store.gcat import GcatError
 
 app = typer.Typer(
     name="kosmochron",
@@ -238,8 +241,20 @@ def parse(
 
 
 @app.command()
-def render(files: Files = None, encoding: Encoding = "utf-8", strict: Strict = False) -> None:
+def render(
+    files: Files = None,
+    encoding: Encoding = "utf-8",
+    strict: Strict = False,
+    stored: Annotated[bool, typer.Option(
+        "--stored", help="Render sources from the database instead (FILE: their stored paths; "
+        "default the bundled seed).")] = False,
+    db: cli_store.Db = None,
+) -> None:
     """Write the parsed model back as text: the bytes equal the input."""
+    if stored or db:
+        for source in [str(f) for f in files] if files else [None]:
+            cli_store.render_stored(source, db)
+        return
     out = sys.stdout.buffer
     with _Run(strict) as run:
         for stream in _streams(files, encoding):
@@ -256,6 +271,9 @@ def render(files: Files = None, encoding: Encoding = "utf-8", strict: Strict = F
     run.finish()
 
 
+cli_store.register(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app, mapping library errors to messages and exit statuses."""
     try:
@@ -267,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SourceError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except (StoreError, QueryError, GcatError) as exc:
+        message = str(exc)
+        print(message if ": error: " in message else f"kosmochron: error: {message}",
+              file=sys.stderr)
         return 2
     except ReaderGone:
         # The reader went away (e.g. `| head`); nothing more to say.

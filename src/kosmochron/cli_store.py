@@ -1,0 +1,377 @@
+"""The database commands of ``kosmochron``: ingest, launches, show, search, stats,
+export, import-gcat, sources.  Each calls the store in a few lines; the
+store's errors become clean messages in :func:`kosmochron.cli.main`.
+
+Every command but ``ingest`` works on a fresh machine: the default database is
+created and filled from the bundled chronology on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from .export import entry_json
+from .store import LaunchFilter, LaunchList, open_store
+from .store.ingest import IngestResult
+from .store.query import STAT_DIMENSIONS, StatRow
+
+Db = Annotated[str | None, typer.Option(
+    "--db", help="SQLite file or postgresql+psycopg:// URL (default: $KOSMOCHRON_DB, else "
+    "kosmochron.sqlite3 in the user's data directory).", show_default=False)]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    parquet = "parquet"
+    gcat_tsv = "gcat-tsv"
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr (bytes, entries/s), silent when it is not a TTY."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), TextColumn("{task.fields[rate]} entries/s"),
+                  TimeElapsedColumn(), console=_err(), disable=not sys.stderr.isatty(),
+                  transient=True) as progress:
+        task = progress.add_task(label, total=total, rate="0")
+
+        def update(done: int, entries: int) -> None:
+            elapsed = progress.tasks[task].elapsed or 0.0
+            rate = f"{entries / elapsed:,.0f}" if elapsed > 0 else "0"
+            progress.update(task, completed=done, rate=rate)
+
+        yield update
+
+
+def _summary(result: IngestResult) -> str:
+    if result.status == "unchanged":
+        return f"unchanged {result.path} (same SHA-256; nothing to do)"
+    return (f"{result.status} {result.path}: {result.entries:,} entries ({result.launches:,} "
+            f"launches), {result.items:,} payloads, {result.errors:,} errors "
+            f"in {result.seconds:.2f} s")
+
+
+def ingest(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Chronology files (default: the bundled seed).", show_default=False)] = None,
+    db: Db = None,
+    encoding: Annotated[str, typer.Option("--encoding", "-e")] = "utf-8",
+) -> None:
+    """Store chronology files: one transaction per file; unchanged files are skipped,
+    edited ones replace their old version."""
+    for path in files or []:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file", param_hint="FILES")
+    errors = 0
+    with open_store(db, seed_if_empty=False) as store:
+        targets: list[Path | None] = list(files) if files else [None]
+        for target in targets:
+            size = target.stat().st_size if target else 0
+            with _progress(f"ingest {target.name if target else 'seed'}", size) as update:
+                (result,) = store.ingest([target], encoding, update)
+            for diag in result.diagnostics:
+                print(diag, file=sys.stderr)
+            errors += result.errors
+            print(_summary(result), file=sys.stderr)
+    raise typer.Exit(1 if errors else 0)
+
+
+def _filter(**options: Any) -> LaunchFilter:
+    return LaunchFilter.from_options(**{k: v for k, v in options.items() if v is not None})
+
+
+def _launch_table(launches: LaunchList) -> Table:
+    table = Table(show_lines=False)
+    for column in ("ID", "Date", "Vehicle", "Site", "Outcome", "Payloads"):
+        table.add_column(column, overflow="fold")
+    for s in launches:
+        e = s.entry
+        outcome: str = e.outcome or e.kind
+        if e.failed_stage:
+            outcome += f" (stage {e.failed_stage})"
+        table.add_row(str(s.id), escape(e.date.text + (f" {e.time_utc}" if e.time_utc else "")),
+                      escape(e.vehicle or ""), escape(e.complex or e.site or ""), outcome,
+                      escape(", ".join(i.name for i in e.items)))
+    return table
+
+
+def _launch_json(s: Any) -> dict[str, Any]:
+    return {"id": s.id, "source": s.source, **entry_json(s.entry), "item_ids": s.item_ids}
+
+
+def _write_csv(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v
+                         for k, v in row.items()})
+
+
+def launches(
+    db: Db = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="1971, 1971-05, 1971-05-19 "
+                                                  "or '1971 May' (vague dates overlap)")] = None,
+    date_to: Annotated[str | None, typer.Option("--to")] = None,
+    site: Annotated[str | None, typer.Option()] = None,
+    complex: Annotated[str | None, typer.Option("--complex")] = None,
+    family: Annotated[str | None, typer.Option(help="LV family, e.g. Proton")] = None,
+    vehicle: Annotated[str | None, typer.Option()] = None,
+    configuration: Annotated[str | None, typer.Option()] = None,
+    program: Annotated[str | None, typer.Option()] = None,
+    nation: Annotated[str | None, typer.Option()] = None,
+    agency: Annotated[str | None, typer.Option()] = None,
+    outcome: Annotated[str | None, typer.Option(help="success or failure")] = None,
+    failed_stage: Annotated[str | None, typer.Option("--failed-stage")] = None,
+    cospar: Annotated[str | None, typer.Option()] = None,
+    satcat: Annotated[int | None, typer.Option()] = None,
+    text: Annotated[str | None, typer.Option(help="full-text search words")] = None,
+    events: Annotated[bool, typer.Option("--events", help="list non-launch events")] = False,
+    sort: Annotated[str, typer.Option(help="date, -date, id or -id")] = "date",
+    limit: Annotated[int, typer.Option(help="at most this many (0: all)")] = 100,
+    offset: Annotated[int, typer.Option()] = 0,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List launches, filtered and sorted."""
+    f = _filter(date_from=date_from, date_to=date_to, site=site, complex=complex, family=family,
+                vehicle=vehicle, configuration=configuration, program=program, nation=nation,
+                agency=agency, outcome=outcome, failed_stage=failed_stage, cospar=cospar,
+                satcat=satcat, text=text, kind="event" if events else "launch")
+    with open_store(db) as store:
+        found = store.launches(f, order=sort, limit=limit or None, offset=offset)
+        total = store.count(f) if limit and len(found) == limit else offset + len(found)
+    if fmt is ListFormat.table:
+        _out().print(_launch_table(found))
+    elif fmt is ListFormat.json:
+        json.dump([_launch_json(s) for s in found], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt is ListFormat.ndjson:
+        for s in found:
+            sys.stdout.write(json.dumps(_launch_json(s), ensure_ascii=False) + "\n")
+    else:
+        _write_csv(found.records())
+    if total > offset + len(found):
+        print(f"kosmochron: showing {len(found):,} of {total:,} (use --limit 0 for all, "
+              "--offset to page)", file=sys.stderr)
+
+
+def show(
+    term: Annotated[str, typer.Argument(help="entry id, COSPAR, satellite number or name")],
+    db: Db = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+) -> None:
+    """One launch with its payloads, fields, diagnostics and source lines."""
+    with open_store(db) as store:
+        detail = store.get(term)
+    stored, entry = detail.stored, detail.stored.entry
+    if fmt is ShowFormat.json:
+        record = _launch_json(stored)
+        record["diagnostics"] = [str(d) for d in detail.diagnostics]
+        record["gcat"] = {str(k): v for k, v in detail.gcat.items()}
+        record["raw"] = detail.raw
+        json.dump(record, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    out = _out()
+    out.print(f"[bold]#{stored.id} {escape(entry.date.text)}"
+              f"{' ' + entry.time_utc + ' GMT' if entry.time_utc else ''}[/bold] "
+              f"({entry.kind}, {entry.outcome or 'no outcome'}) — {escape(stored.source)}"
+              f":{entry.line}-{entry.end_line}")
+    for f in entry.fields:
+        out.print(f"  {escape(f.key)}: {escape(f.value)}")
+    for item_id, item in zip(stored.item_ids, entry.items, strict=False):
+        out.print(f"\n[bold]· {escape(item.name)}[/bold] (payload #{item_id}, line {item.line})")
+        for f in item.fields:
+            out.print(f"    {escape(f.key)}: {escape(f.value)}")
+        if item_id in detail.gcat:
+            g = detail.gcat[item_id]
+            out.print(f"    GCAT {g['jcat']} ({g['matched_by']}): program {g['program']}, "
+                      f"result {g['result']}")
+        if item.narrative:
+            out.print(f"    {escape(item.narrative)}")
+    for diag in detail.diagnostics:
+        out.print(f"[red]{escape(str(diag))}[/red]")
+    out.print("\n[dim]source lines:[/dim]")
+    for number, line in enumerate(detail.raw.splitlines(), entry.line):
+        out.print(f"[dim]{number:>6}[/dim] {escape(line)}", overflow="fold")
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='words that must all occur; "quoted phrases"')],
+    db: Db = None,
+    limit: Annotated[int, typer.Option()] = 20,
+    offset: Annotated[int, typer.Option()] = 0,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+) -> None:
+    """Full-text search over payload names, failures, summaries and narratives."""
+    with open_store(db) as store:
+        hits = store.search(query, limit, offset)
+    if fmt is ShowFormat.json:
+        json.dump([{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
+                    "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text("**", "**"),
+                    "snippet_html": h.snippet_html()} for h in hits],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    out = _out()
+    if not hits:
+        print(f"kosmochron: no match for {query!r}", file=sys.stderr)
+    for h in hits:
+        snippet = escape(h.snippet_text("\x00", "\x01")).replace("\x00", "[bold yellow]") \
+            .replace("\x01", "[/bold yellow]")
+        out.print(f"[bold]#{h.entry_id} {escape(h.date_text)} · {escape(h.name)}[/bold] "
+                  f"[dim](rank {h.rank:.2f})[/dim]\n    {snippet}")
+
+
+def _stat_json(row: StatRow) -> dict[str, Any]:
+    return {"key": row.key, "launches": row.launches, "failures": row.failures,
+            "successes": row.successes, "success_rate": row.success_rate,
+            "ci95_low": row.ci_low, "ci95_high": row.ci_high, "failed_stages": row.failed_stages}
+
+
+def stats(
+    by: Annotated[str, typer.Option(help=", ".join(STAT_DIMENSIONS))] = "family",
+    db: Db = None,
+    family: Annotated[str | None, typer.Option()] = None,
+    program: Annotated[str | None, typer.Option()] = None,
+    date_from: Annotated[str | None, typer.Option("--from")] = None,
+    date_to: Annotated[str | None, typer.Option("--to")] = None,
+    fmt: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.table,
+) -> None:
+    """Launches, failures and success rate (Wilson 95% interval) per group, with the
+    failed-stage breakdown."""
+    f = _filter(family=family, program=program, date_from=date_from, date_to=date_to)
+    with open_store(db) as store:
+        rows = store.stats(by, f)
+    if fmt is StatsFormat.json:
+        json.dump([_stat_json(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    if fmt is StatsFormat.csv:
+        _write_csv([_stat_json(r) for r in rows])
+        return
+    table = Table(title=f"Launches by {by}")
+    for column in (by, "launches", "failures", "success", "95% interval", "failed stages"):
+        table.add_column(column, justify="left" if column in (by, "failed stages") else "right")
+    for r in rows:
+        rate = "–" if r.success_rate is None else f"{r.success_rate:.0%}"
+        interval = "–" if r.ci_low is None or r.ci_high is None \
+            else f"{r.ci_low:.0%}–{r.ci_high:.0%}"
+        stages = ", ".join(f"{stage}×{n}" for stage, n in r.failed_stages.items())
+        table.add_row(escape(r.key), str(r.launches), str(r.failures), rate, interval, stages)
+    _out().print(table)
+
+
+def import_gcat(
+    psatcat: Annotated[Path, typer.Argument(help="GCAT's psatcat.tsv")],
+    db: Db = None,
+) -> None:
+    """Load GCAT's payload catalog (J. McDowell, planet4589.org, CC-BY 4.0) and link
+    its rows to stored payloads by satellite number and designator."""
+    if not psatcat.is_file():
+        raise typer.BadParameter(f"{psatcat}: no such file", param_hint="PSATCAT")
+    with open_store(db) as store:
+        count = store.import_gcat(psatcat)
+    print(f"imported {count:,} GCAT payload rows from {psatcat} "
+          "(J. McDowell, GCAT, planet4589.org, CC-BY 4.0)", file=sys.stderr)
+
+
+def sources(db: Db = None) -> None:
+    """The stored sources: path, title, counts, hash and when they were ingested."""
+    with open_store(db) as store:
+        rows = store.sources()
+    table = Table()
+    for column in ("ID", "Path", "Title", "Entries", "Launches", "Payloads", "Errors",
+                   "SHA-256", "Ingested"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), escape(r["path"]), escape(r["title"] or ""),
+                      str(r["entry_count"]), str(r["launch_count"]), str(r["item_count"]),
+                      str(r["error_count"]), r["sha256"][:12], str(r["ingested_at"])[:19])
+    _out().print(table)
+
+
+def render_stored(source: str | None, db: str | None) -> None:
+    """Write a stored source back, byte for byte (the bundled seed by default)."""
+    with open_store(db) as store:
+        data = store.render_source(source)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="file (json, ndjson; default stdout) or directory (csv, parquet, "
+        "gcat-tsv; default ./kosmochron-export)")] = None,
+    db: Db = None,
+) -> None:
+    """Export the stored chronology: json (the parser's contract), ndjson, csv and
+    parquet (launches and payloads tables), gcat-tsv (GCAT's column names)."""
+    if out is None and fmt not in (ExportFormat.json, ExportFormat.ndjson):
+        out = Path("kosmochron-export")
+    with open_store(db) as store:
+        written = store.export(fmt.value, out)
+    for path in written or []:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the database commands to the ``kosmochron`` app."""
+    app.command()(ingest)
+    app.command()(launches)
+    app.command()(show)
+    app.command()(search)
+    app.command()(stats)
+    app.command("export")(export)
+    app.command("import-gcat")(import_gcat)
+    app.command()(sources)
