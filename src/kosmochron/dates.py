@@ -64,6 +64,9 @@ def parse_vague_date(text: str) -> VagueDate:
             raise DateError(f"season {name!r} cannot have a day", _year(text, year))
         first, last = SEASONS[name]
         end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
+        if end_year > dt.MAXYEAR:  # 9999 Winter ends in a year datetime cannot hold
+            raise DateError(f"season {text!r} ends after the year {dt.MAXYEAR}",
+                            _year(text, year))
         return VagueDate(text, "season", dt.date(year, first, 1), _month_end(end_year, end_month))
     month = MONTHS.get(name) or MONTH_ABBREVIATIONS.get(name.rstrip("."))
     if month is None:

@@ -153,9 +153,15 @@ def _scan_run(
         # an empty value), by the rule for its key.
         m = KEY.match(text, pos)
         if m is None:
-            if header and parts and isinstance(parts[-1], Field):
-                pos = _extend_header_value(text, pos, line, column, source, diagnostics, parts)
-            break
+            if not (header and parts and isinstance(parts[-1], Field)):
+                break
+            extended = _extend_header_value(text, pos, line, column, source, diagnostics,
+                                            parts)
+            if extended == pos:
+                break
+            # The extended value ends before the next key, so scan on from there.
+            pos = extended
+            continue
         key = m.group(1)
         start = m.end()
         rule = end_header if header else VALUE_END_RULES.get(key, end_plain)

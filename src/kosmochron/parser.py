@@ -32,7 +32,10 @@ BULLET = re.compile(r"[·•] *")
 TITLE_SEPARATOR = re.compile(r" - \.(?: +|$)")
 #: Encyclopedia Astronautica navigation and copyright lines.
 FURNITURE = re.compile(r"Home - Search - Browse|A- B- C- D- |© ")
-_MONTH_WORDS = frozenset([*MONTHS, *SEASONS, "-"])
+#: First three letters of every month and season, and the "no month" dash.
+_MONTH_PREFIXES = frozenset(w[:3] for w in [*MONTHS, *SEASONS, "-"])
+#: A day or a day range, as the third word of a date.
+_DAY_WORD = re.compile(r"\d{1,2}(?:-\d{1,2})?")
 
 
 class ParseState:
@@ -109,10 +112,11 @@ def rule_header(state: ParseState, content: str, eol: str, line: int) -> bool:
     try:
         date = parse_vague_date(date_text)
     except DateError as exc:
-        words = date_text.split()
-        month_like = len(words) > 1 and (words[1] in _MONTH_WORDS or words[1][:3] in
-                                         {w[:3] for w in _MONTH_WORDS})
-        if not (time or month_like or content.startswith(HEADER_KEYS, rest_at)):
+        # A time only vouches for the date when the " - ." separator is there
+        # too: "1969 at 12:30 GMT the crew woke." is narrative.
+        timed = time is not None and content.startswith(" - .", m.end("date"))
+        if not (timed or _meant_as_date(date_text.split())
+                or content.startswith(HEADER_KEYS, rest_at)):
             return False  # e.g. an item titled "1962 Mars attempt - . Nation: …"
         date, date_error = exc.date, exc
 
@@ -142,6 +146,16 @@ def rule_header(state: ParseState, content: str, eol: str, line: int) -> bool:
     entry.diagnostics.extend(state.diagnostics[before:])
     state.entry = entry
     return True
+
+
+def _meant_as_date(words: list[str]) -> bool:
+    """Whether an unreadable date is still meant as one (``1965 Novembr 16``, a
+    misspelt month) rather than an item title that starts with a year
+    (``1962 Mars attempt``): the second word starts like a month or season and
+    a third word, if any, is a day."""
+    if len(words) < 2 or words[1][:3] not in _MONTH_PREFIXES:
+        return False
+    return len(words) == 2 or _DAY_WORD.fullmatch(words[2]) is not None
 
 
 def _item_head(content: str) -> tuple[int, int, int] | None:

@@ -76,7 +76,7 @@ def iso_date(value: str) -> dt.date:
 
 
 def satcat(value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit(), but int() rejects it
         raise ValueError("expected a satellite-catalog number (digits only) like '5234'")
     return int(value)
 

@@ -1,0 +1,162 @@
+"""Browsing queries for the API and the web UI: facets, payload lists, entity
+pages, and the database version that ETags are made from.
+
+Like :mod:`kosmochron.store.query`, these return plain data; no route or page
+holds SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .query import LaunchFilter, QueryError, where
+from .schema import ENTITY_TABLES, entries, gcat_payloads, items, sources
+
+#: Facet name -> (label column, joins) over ``entries``.
+FACETS = ("family", "vehicle", "configuration", "site", "complex", "outcome", "decade", "year",
+          "program", "nation", "agency", "failed_stage")
+_ENTRY_ENTITY = {"family": "lv_family_id", "vehicle": "vehicle_id",
+                 "configuration": "configuration_id", "site": "site_id", "complex": "complex_id"}
+_ITEM_ENTITY = {"program": "program_id", "nation": "nation_id", "agency": "agency_id"}
+
+
+def version(conn: Connection) -> str:
+    """A short digest that changes whenever the stored data changes (for ETags)."""
+    row = conn.execute(sa.select(
+        sa.func.count(sources.c.id), sa.func.max(sources.c.id),
+        sa.func.max(sources.c.ingested_at),
+        sa.select(sa.func.count()).select_from(gcat_payloads).scalar_subquery())).one()
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:16]
+
+
+def facets(conn: Connection, f: LaunchFilter, names: list[str],
+           limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+    """For each facet, its values and how many entries matching ``f`` have each."""
+    unknown = [n for n in names if n not in FACETS]
+    if unknown:
+        raise QueryError(f"bad facet {unknown[0]!r}: expected some of {', '.join(FACETS)}")
+    clauses = where(conn, f)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name in names:
+        query: sa.Select[Any]
+        if name in _ENTRY_ENTITY:
+            table = ENTITY_TABLES[name]
+            key = table.c.name
+            query = (sa.select(key, table.c.slug, sa.func.count())
+                     .select_from(entries.join(table, table.c.id ==
+                                               getattr(entries.c, _ENTRY_ENTITY[name])))
+                     .group_by(key, table.c.slug))
+        elif name in _ITEM_ENTITY:
+            table = ENTITY_TABLES[name]
+            pairs = sa.select(items.c.entry_id, getattr(items.c, _ITEM_ENTITY[name])
+                              .label("key_id")).distinct().subquery()
+            key = table.c.name
+            query = (sa.select(key, table.c.slug, sa.func.count())
+                     .select_from(entries.join(pairs, pairs.c.entry_id == entries.c.id)
+                                  .join(table, table.c.id == pairs.c.key_id))
+                     .group_by(key, table.c.slug))
+        else:
+            year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
+            column = {"outcome": entries.c.outcome, "failed_stage": entries.c.failed_stage,
+                      "year": year, "decade": (year // 10) * 10}[name]
+            query = (sa.select(column, sa.null(), sa.func.count())
+                     .where(column.is_not(None)).group_by(column))
+        rows = conn.execute(query.where(*clauses).order_by(sa.func.count().desc())
+                            .limit(limit)).all()
+        result[name] = [{"value": str(value), "slug": slug, "count": count}
+                        for value, slug, count in rows]
+    return result
+
+
+PAYLOAD_COLUMNS = ("id", "entry_id", "seq", "line", "name", "payload", "mass_kg", "mass_lb",
+                   "class", "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind",
+                   "cospar_normalized", "cospar_gcat", "apogee_km", "perigee_km",
+                   "inclination_deg", "period_min", "duration_days", "summary")
+
+
+def _payload_select() -> sa.Select[Any]:
+    names = {kind: ENTITY_TABLES[kind].alias(f"{kind}_e") for kind in
+             ("nation", "agency", "program", "type")}
+    base = items.join(entries, entries.c.id == items.c.entry_id)
+    for kind, column in (("nation", items.c.nation_id), ("agency", items.c.agency_id),
+                         ("program", items.c.program_id), ("type", items.c.type_id)):
+        base = base.outerjoin(names[kind], names[kind].c.id == column)
+    return sa.select(*(getattr(items.c, c) for c in PAYLOAD_COLUMNS),
+                     names["nation"].c.name.label("nation"),
+                     names["agency"].c.name.label("agency"),
+                     names["program"].c.name.label("program"),
+                     names["type"].c.name.label("type"),
+                     entries.c.date_text.label("launch_date"),
+                     entries.c.outcome.label("launch_outcome")).select_from(base)
+
+
+def _payload_dict(row: Any) -> dict[str, Any]:
+    record = dict(row._mapping)
+    if record.get("decay_date") is not None:
+        record["decay_date"] = str(record["decay_date"])
+    return record
+
+
+def payloads(conn: Connection, f: LaunchFilter, limit: int | None = 100,
+             offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Payloads of the entries matching ``f`` (and the total), in launch order."""
+    clauses = where(conn, f)
+    query = _payload_select().where(*clauses).order_by(entries.c.date_start, entries.c.id,
+                                                      items.c.seq).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    total = conn.execute(sa.select(sa.func.count()).select_from(
+        items.join(entries, entries.c.id == items.c.entry_id)).where(*clauses)).scalar_one()
+    return [_payload_dict(r) for r in conn.execute(query)], int(total)
+
+
+def payload(conn: Connection, payload_id: int) -> dict[str, Any]:
+    row = conn.execute(_payload_select().where(items.c.id == payload_id)).first()
+    if row is None:
+        raise QueryError(f"no payload with id {payload_id}")
+    record = _payload_dict(row)
+    record["narrative"] = conn.execute(
+        sa.select(items.c.narrative).where(items.c.id == payload_id)).scalar()
+    return record
+
+
+def entity(conn: Connection, kind: str, slug: str) -> dict[str, Any]:
+    """One site, vehicle, family, program … by slug: its name and launch counts."""
+    if kind not in ENTITY_TABLES:
+        raise QueryError(f"bad entity kind {kind!r}: expected one of {', '.join(ENTITY_TABLES)}")
+    table = ENTITY_TABLES[kind]
+    row = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug)
+                       .where(table.c.slug == slug)).first()
+    if row is None:
+        raise QueryError(f"no {kind} with slug {slug!r}")
+    f = LaunchFilter.from_options(**{kind: row.name})
+    n, failures = conn.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(entries.c.outcome == "failure"))
+        .where(*where(conn, f))).one()
+    return {"kind": kind, "id": row.id, "name": row.name, "slug": row.slug,
+            "launches": int(n), "failures": int(failures)}
+
+
+def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:
+    """Every entity of a kind with its number of launches."""
+    if kind not in ENTITY_TABLES:
+        raise QueryError(f"bad entity kind {kind!r}: expected one of {', '.join(ENTITY_TABLES)}")
+    table = ENTITY_TABLES[kind]
+    if kind in _ENTRY_ENTITY:
+        column = getattr(entries.c, _ENTRY_ENTITY[kind])
+        launches = (sa.select(sa.func.count()).where(column == table.c.id,
+                                                     entries.c.kind == "launch")
+                    .scalar_subquery())
+    else:
+        item_column = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
+        launches = (sa.select(sa.func.count(sa.distinct(items.c.entry_id)))
+                    .select_from(items.join(entries, entries.c.id == items.c.entry_id))
+                    .where(item_column == table.c.id, entries.c.kind == "launch")
+                    .scalar_subquery())
+    rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug,
+                                  launches.label("launches")).order_by(table.c.name))
+    return [dict(r._mapping) for r in rows]
