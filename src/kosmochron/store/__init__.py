@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..model import Entry
-from . import gcat, query, search
+from . import browse, gcat, query, search
 from .db import Settings, StoreError, make_engine, migrate
 from .ingest import IngestResult, Progress, ingest, source_identity
 from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
@@ -184,6 +184,51 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(
                 sa.select(table.c.id, table.c.name, table.c.slug).order_by(table.c.name))]
+
+    def export(self, fmt: str, out: str | Path | IO[str] | None = None,
+               filter: LaunchFilter | None = None) -> list[Path] | None:
+        """Write the stored entries as json, ndjson, csv, parquet or gcat-tsv; see
+        :func:`kosmochron.store.exports.export` for where each format goes."""
+        from . import exports
+
+        with self.engine.connect() as conn:
+            return exports.export(conn, fmt, out, filter)
+
+    # -- browsing, for the API and the web UI ---------------------------------
+
+    def version(self) -> str:
+        """Changes whenever the stored data changes: the ETag of every response."""
+        with self.engine.connect() as conn:
+            return browse.version(conn)
+
+    def detail(self, entry_id: int) -> LaunchDetail:
+        with self.engine.connect() as conn:
+            return query.detail(conn, entry_id)
+
+    def facets(self, names: list[str], filter: LaunchFilter | None = None,
+               **options: Any) -> dict[str, list[dict[str, Any]]]:
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return browse.facets(conn, f, names)
+
+    def payloads(self, filter: LaunchFilter | None = None, *, limit: int | None = 100,
+                 offset: int = 0, **options: Any) -> tuple[list[dict[str, Any]], int]:
+        """Payload rows of the matching entries and their total count."""
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return browse.payloads(conn, f, limit, offset)
+
+    def payload(self, payload_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return browse.payload(conn, payload_id)
+
+    def entity(self, kind: str, slug: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return browse.entity(conn, kind, slug)
+
+    def entity_counts(self, kind: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return browse.entity_counts(conn, kind)
 
     def render_source(self, path: str | Path | None = None) -> bytes:
         """A stored source's bytes, rebuilt from its entries and text nodes."""
