@@ -8,6 +8,10 @@
     True
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .dates import parse_vague_date
 from .export import document_json, entry_json, item_json
 from .model import (
@@ -35,6 +39,20 @@ from .source import (
 )
 from .values import cospar
 
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def open(db: str | None = None) -> Store:
+    """The chronology database (the store): ``db`` is an SQLite path or a PostgreSQL URL,
+    else ``$KOSMOCHRON_DB``, else a file in the user's data directory, created and
+    filled from the bundled chronology on first use.  Imported lazily, so parsing
+    alone never loads SQLAlchemy."""
+    from .store import open_store
+
+    return open_store(db)
+
+
 __all__ = [
     "ChronologyStream",
     "Cospar",
@@ -54,6 +72,7 @@ __all__ = [
     "document_json",
     "entry_json",
     "item_json",
+    "open",
     "open_stream",
     "parse_file",
     "parse_text",
