@@ -230,6 +230,13 @@ class Store:
         with self.engine.connect() as conn:
             return browse.entity_counts(conn, kind)
 
+    def timeline(self, filter: LaunchFilter | None = None, *, limit: int | None = 5000,
+                 **options: Any) -> list[dict[str, Any]]:
+        """Light rows (id, date, family, outcome, first payload) for timeline charts."""
+        f = filter or LaunchFilter.from_options(**options)
+        with self.engine.connect() as conn:
+            return browse.timeline(conn, f, limit)
+
     def render_source(self, path: str | Path | None = None) -> bytes:
         """A stored source's bytes, rebuilt from its entries and text nodes."""
         identity = path if isinstance(path, str) and not Path(path).exists() \

@@ -160,3 +160,20 @@ def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:
     rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug,
                                   launches.label("launches")).order_by(table.c.name))
     return [dict(r._mapping) for r in rows]
+
+
+def timeline(conn: Connection, f: LaunchFilter, limit: int | None = 5000) -> list[dict[str, Any]]:
+    """One light row per matching dated entry (id, date, family, outcome, first payload
+    name), in date order: what a timeline chart plots, without re-parsing whole entries."""
+    family = ENTITY_TABLES["family"]
+    first_item = (sa.select(items.c.name).where(items.c.entry_id == entries.c.id)
+                  .order_by(items.c.seq).limit(1).scalar_subquery())
+    query = (sa.select(entries.c.id, entries.c.date_text, entries.c.date_start,
+                       entries.c.kind, entries.c.outcome, family.c.name.label("family"),
+                       first_item.label("name"))
+             .select_from(entries.outerjoin(family, family.c.id == entries.c.lv_family_id))
+             .where(*where(conn, f), entries.c.date_start.is_not(None))
+             .order_by(entries.c.date_start, entries.c.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(r._mapping) for r in conn.execute(query)]
