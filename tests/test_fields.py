@@ -159,9 +159,17 @@ def test_text_after_a_trailing_field_is_narrative() -> None:
 # --- header fields ----------------------------------------------------------------
 
 
-def test_header_value_may_hold_sentences() -> None:
+def test_header_value_may_hold_sentences_before_another_field() -> None:
+    parts = scan("Agency: Korolev. Later OKB-1. Program: Mars.", header=True)
+    assert pairs(parts) == [("Agency", "Korolev. Later OKB-1"), ("Program", "Mars")]
+
+
+def test_header_text_after_the_last_field_is_not_its_value() -> None:
+    # "Failed Stage: 4. some text" must not become a bad Failed Stage value.
     parts = scan("Agency: Korolev. Later OKB-1.", header=True)
-    assert pairs(parts) == [("Agency", "Korolev. Later OKB-1")]
+    assert pairs(parts) == [("Agency", "Korolev"), ("", "Later OKB-1.")]
+    parts = scan("Failed Stage: 4. some text", header=True)
+    assert pairs(parts) == [("Failed Stage", "4"), ("", "some text")]
 
 
 def test_header_fields_after_a_sentence_in_a_value_are_still_fields() -> None:

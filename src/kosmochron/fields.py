@@ -14,8 +14,8 @@ field (see :data:`VALUE_END_RULES`):
 * free-text fields (``FAILURE``, ``Summary``) end at the double period the
   source uses to close them (``…13.32 s of burning.. Failed Stage``), else at
   the first terminator followed by another key;
-* header fields hold no narrative, so they run to the first terminator that is
-  followed by another key or the end of the line.
+* header fields hold no narrative: a value runs on over a sentence only when
+  another field follows; text after the last field is kept raw, with a warning.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ TRAILER = re.compile(r"(?:(?<=\. )|^)(?:Additional Details|References): ")
 
 FREE_TEXT_KEYS = frozenset({"FAILURE", "Summary"})
 
+
+def has_trailer(text: str) -> bool:
+    """A cheap test before :data:`TRAILER`'s search (substring search is far faster)."""
+    return "Additional Details: " in text or "References: " in text
+
 #: (value end, raw end) for a value starting at ``start`` of ``text``.
 ValueEnd = Callable[[str, int], tuple[int, int]]
 
@@ -48,9 +53,10 @@ def _end_of_text(text: str) -> tuple[int, int]:
     return value_end, len(text)
 
 
-def _followed_by_key(text: str, start: int) -> tuple[int, int] | None:
+def _followed_by_key(text: str, start: int, *, or_end: bool = True) -> tuple[int, int] | None:
+    """The first terminator followed by a key (or, if ``or_end``, by the end)."""
     for m in TERMINATOR.finditer(text, start):
-        if m.end() == len(text) or KEY.match(text, m.end()):
+        if (or_end and m.end() == len(text)) or KEY.match(text, m.end()):
             return m.start(), m.end()
     return None
 
@@ -70,7 +76,11 @@ def end_free_text(text: str, start: int) -> tuple[int, int]:
 
 
 def end_header(text: str, start: int) -> tuple[int, int]:
-    return _followed_by_key(text, start) or _end_of_text(text)
+    """A header value may hold a sentence when another field follows it
+    (``Agency: Korolev. Later OKB-1. Program: …``); text after the last field
+    (``Launch Vehicle: R-7. Decision taken.``) is not the value's but the header's
+    leftover, kept as raw text with a warning."""
+    return _followed_by_key(text, start, or_end=False) or end_plain(text, start)
 
 
 VALUE_END_RULES: dict[str, ValueEnd] = {key: end_free_text for key in FREE_TEXT_KEYS}
@@ -110,9 +120,7 @@ def scan_fields(
     pos = _scan_run(text, 0, line, column, source, diagnostics, parts, header)
     if pos < len(text):
         rest = text[pos:]
-        trailer = None
-        if not header and ("Additional Details: " in rest or "References: " in rest):
-            trailer = TRAILER.search(rest)
+        trailer = TRAILER.search(rest) if not header and has_trailer(rest) else None
         cut = len(text) if trailer is None else pos + trailer.start()
         if cut > pos:
             chunk = text[pos:cut]
@@ -164,7 +172,7 @@ def _scan_run(
             continue
         key = m.group(1)
         start = m.end()
-        rule = end_header if header else VALUE_END_RULES.get(key, end_plain)
+        rule = VALUE_END_RULES.get(key) or (end_header if header else end_plain)
         value_end, raw_end = rule(text, start)
         value = text[start:max(start, value_end)].rstrip(" ")
         parts.append(_field(key, value, text[pos:raw_end], line, column + pos,

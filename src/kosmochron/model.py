@@ -125,7 +125,8 @@ class Item:
 
     ``head`` is the raw bullet, title and ``- .`` separator; ``parts`` the fields
     and narrative runs of the item line in source order; ``eol`` that line's
-    ending; ``tail`` the paragraphs and blank lines that follow it.
+    ending; ``tail`` the paragraphs and blank lines that follow it, and fields
+    that close a paragraph (``… Additional Details: here....``).
     """
 
     name: str
@@ -133,11 +134,14 @@ class Item:
     line: int = field(default=0, compare=False)
     head: str = field(default="", compare=False, repr=False)
     eol: str = field(default="", compare=False, repr=False)
-    tail: list[Text] = field(default_factory=list, compare=False, repr=False)
+    tail: list[Text | Field] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def fields(self) -> list[Field]:
-        return [p for p in self.parts if isinstance(p, Field)]
+        """Every field in source order: the item line's, then those closing paragraphs."""
+        found = [p for p in self.parts if isinstance(p, Field)]
+        found.extend(t for t in self.tail if isinstance(t, Field))
+        return found
 
     def field(self, key: str) -> Field | None:
         return _first(self.fields, key)
@@ -155,14 +159,16 @@ class Item:
         """Inline narrative and following paragraphs, paragraphs separated by a blank line."""
         texts = [p.text for p in self.parts if isinstance(p, Text) and p.text]
         inline = " ".join(texts)
-        paragraphs = [t.text for t in self.tail if t.text]
+        paragraphs = [t.text for t in self.tail if isinstance(t, Text) and t.text]
         return "\n\n".join([inline, *paragraphs] if inline else paragraphs)
 
     @property
     def end_line(self) -> int:
         last = self.line
         for t in self.tail:
-            if t.text:
+            if isinstance(t, Field):
+                last = t.line
+            elif t.text:
                 last = t.end_line
         return last
 

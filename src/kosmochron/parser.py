@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from .dates import MONTHS, SEASONS, DateError, parse_vague_date
-from .fields import KEY, scan_fields
+from .fields import KEY, TRAILER, has_trailer, scan_fields
 from .model import Diagnostic, Entry, Field, Item, Text, VagueDate
 
 #: ``1971 May 19 - . 16:22 GMT - . `` — date, separator, optional time, separator.
@@ -123,10 +123,11 @@ def rule_header(state: ParseState, content: str, eol: str, line: int) -> bool:
     state.close_entry()
     state.flush_loose()
     state.in_furniture = False
-    entry = Entry(date, time, [], [], line, content[:rest_at], None, eol)
+    entry = Entry(date, _normal_time(time), [], [], line, content[:rest_at], None, eol)
     if date_error is not None:
+        kept = "its date unread" if date.start is None else "the year it gives"
         entry.diagnostics.append(state.error(line, 1, f"{date_error}; the entry is kept "
-                                             "with the year it gives"))
+                                             f"with {kept}"))
     if time is not None:
         hours, minutes = time.split(":")[:2]
         if int(hours) > 23 or int(minutes) > 59:
@@ -156,6 +157,14 @@ def _meant_as_date(words: list[str]) -> bool:
     if len(words) < 2 or words[1][:3] not in _MONTH_PREFIXES:
         return False
     return len(words) == 2 or _DAY_WORD.fullmatch(words[2]) is not None
+
+
+def _normal_time(time: str | None) -> str | None:
+    """``4:05`` as ``04:05``, so times sort and compare as text; seconds are kept."""
+    if time is None:
+        return None
+    hours, rest = time.split(":", 1)
+    return f"{int(hours):02d}:{rest}"
 
 
 def _item_head(content: str) -> tuple[int, int, int] | None:
@@ -204,6 +213,26 @@ def rule_stray_item(state: ParseState, content: str, eol: str, line: int) -> boo
     return True
 
 
+def rule_item_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool:
+    """A paragraph of an item's narrative that ends in fields (``… Additional
+    Details: here....``): the text, then the fields, then the line ending."""
+    item = state.item
+    if item is None or state.in_furniture or not has_trailer(content):
+        return False
+    trailer = TRAILER.search(content)
+    if trailer is None:
+        return False
+    cut = trailer.start()
+    if cut:
+        item.tail.append(Text(content[:cut].strip(), line, 1, content[:cut]))
+    before = len(state.diagnostics)
+    item.tail.extend(scan_fields(content[cut:], line, cut + 1, state.source, state.diagnostics))
+    assert state.entry is not None
+    state.entry.diagnostics.extend(state.diagnostics[before:])
+    item.tail.append(Text("", line, len(content) + 1, eol))
+    return True
+
+
 def rule_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool:
     node = Text(content.strip(), line, 1, content + eol)
     if state.in_furniture or state.entry is None:
@@ -219,20 +248,25 @@ def rule_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool
 
 #: The line rules, in the order they are tried.
 RULES: list[Rule] = [rule_blank, rule_furniture, rule_header, rule_item, rule_stray_item,
-                     rule_paragraph]
+                     rule_item_paragraph, rule_paragraph]
 
 
 def parse_lines(
-    lines: Iterable[tuple[str, str]], source: str, state: ParseState | None = None
+    lines: Iterable[tuple[str, str]],
+    source: str,
+    state: ParseState | None = None,
+    first_line: int = 1,
 ) -> Iterator[Entry | Text]:
     """Parse ``(content, eol)`` pairs; yield top-level nodes as they complete.
 
     Diagnostics accumulate on ``state`` (pass one in to read them afterwards).
+    ``first_line`` numbers the lines of a fragment cut from a larger file, such
+    as one entry's stored text.
     """
     state = state or ParseState(source)
     rules = RULES
     done = state.done
-    for line, (content, eol) in enumerate(lines, 1):
+    for line, (content, eol) in enumerate(lines, first_line):
         for rule in rules:
             if rule(state, content, eol, line):
                 break

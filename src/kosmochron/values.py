@@ -9,6 +9,7 @@ into a diagnostic on the field and keeps the raw text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 
@@ -20,7 +21,10 @@ _DISTANCE = re.compile(rf"{_NUMBER} km(?: \({_NUMBER} mi\))?")
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    value = float(text.replace(",", ""))
+    if not math.isfinite(value):  # hundreds of digits overflow to infinity
+        raise ValueError(f"the number {text[:20]}… is too large to be a measurement")
+    return value
 
 
 Pair = tuple[float, float | None]
