@@ -18,7 +18,7 @@ Severity = Literal["error", "warning"]
 EntryKind = Literal["launch", "event"]
 Outcome = Literal["success", "failure"]
 Precision = Literal["day", "day-range", "month", "season", "year", "unknown"]
-CosparKind = Literal["modern", "greek", "failure", "placeholder", "unknown"]
+CosparKind = Literal["modern", "greek", "failure", "placeholder"]
 
 
 @dataclass(slots=True, frozen=True)
