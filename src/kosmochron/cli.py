@@ -10,7 +10,6 @@ properly, so stdout is always valid JSON (or NDJSON) whatever the status.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import os
 import sys
@@ -90,17 +89,7 @@ def _streams(files: list[Path] | None, encoding: str) -> list[ChronologyStream]:
 
 def _whole_file_source(stream: ChronologyStream) -> Source:
     """The source of a stream that stopped early: its hash is still the whole file's."""
-    path = stream.reader.path
-    digest = hashlib.sha256()
-    with (Path(path) if isinstance(path, str) else path).open("rb") as f:
-        for chunk in iter(partial(f.read, 1 << 20), b""):
-            digest.update(chunk)
-    return Source(stream.reader.display, digest.hexdigest(), stream.state.title)
-
-
-def _decode_diagnostic(exc: SourceDecodeError) -> Diagnostic:
-    where = f"{exc.path}:{exc.line}:{exc.column}: error: "
-    return Diagnostic("error", exc.path, exc.line, exc.column, str(exc).removeprefix(where))
+    return Source(stream.reader.display, stream.reader.file_sha256(), stream.state.title)
 
 
 class _Run:
@@ -153,7 +142,7 @@ class _Run:
         """The source and the diagnostics reported for a stream read as far as it went."""
         diagnostics = stream.diagnostics[:self.shown]
         if isinstance(self.stop, SourceDecodeError):
-            diagnostics.append(_decode_diagnostic(self.stop))
+            diagnostics.append(self.stop.diagnostic)
         return (stream.source if self.stop is None else _whole_file_source(stream)), diagnostics
 
     def finish(self) -> NoReturn:

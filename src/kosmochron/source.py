@@ -36,6 +36,13 @@ class SourceDecodeError(SourceError):
             f"valid {encoding}; if the file uses another encoding, pass it with --encoding "
             "(e.g. --encoding latin-1)")
 
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The error as a diagnostic, for outputs that list them."""
+        where = f"{self.path}:{self.line}:{self.column}: error: "
+        return Diagnostic("error", self.path, self.line, self.column,
+                          str(self).removeprefix(where))
+
 
 def seed_path() -> Traversable:
     """The bundled Soviet Mars chronology, the default dataset of every command."""
@@ -59,11 +66,22 @@ class SourceReader:
         self.path = path
         self.display = display or str(path)
         self.bom = False
+        #: Bytes read so far (for progress bars).
+        self.bytes_read = 0
         self._hash = hashlib.sha256()
 
     @property
     def sha256(self) -> str:
+        """The hash of what has been read so far (the whole file once read to its end)."""
         return self._hash.hexdigest()
+
+    def file_sha256(self) -> str:
+        """The whole file's hash, read separately (before parsing, or after a stop)."""
+        digest = hashlib.sha256()
+        with self._open() as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def _open(self) -> IO[bytes]:
         try:
@@ -82,6 +100,7 @@ class SourceReader:
             if not _ascii_compatible(self.encoding):
                 data = f.read()
                 self._hash.update(data)
+                self.bytes_read = len(data)
                 yield from split_lines(self._decode(data, 0, 1))
                 return
             update = self._hash.update
@@ -91,6 +110,7 @@ class SourceReader:
                 update(raw)
                 start = offset
                 offset += len(raw)
+                self.bytes_read = offset
                 if number == 1 and self.encoding == "utf-8" and raw.startswith(UTF8_BOM):
                     self.bom = True
                     raw = raw[len(UTF8_BOM):]
