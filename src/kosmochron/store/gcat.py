@@ -43,6 +43,8 @@ def gcat_date(text: str) -> dt.date | None:
 
 def _null(value: str) -> str | None:
     value = value.strip()
+    if len(value) > 1 and value[0] == value[-1] == '"':  # CSV quoting: "Sputnik ""Cosmos-2"""
+        value = value[1:-1].replace('""', '"').strip()
     return None if value in ("", "-") else value
 
 
@@ -50,7 +52,7 @@ def read_psatcat(path: str | Path) -> list[tuple[object, ...]]:
     """The rows of psatcat.tsv as tuples in :data:`COLUMNS` order."""
     rows: list[tuple[object, ...]] = []
     with open(path, encoding="utf-8", newline="") as f:
-        header = f.readline().rstrip("\n").lstrip("#").split("\t")
+        header = f.readline().rstrip("\r\n").lstrip("#").split("\t")
         need = {"JCAT", "Piece", "Name", "LDate", "Program", "Class", "Category", "Result"}
         if not need <= set(header):
             raise GcatError(f"{path}:1:1: error: not GCAT's psatcat.tsv: the header lacks "

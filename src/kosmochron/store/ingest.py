@@ -214,9 +214,21 @@ def _lock(conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM sources WHERE 0")
 
 
+#: The column that refers to each kind of entity.
+ENTITY_USES = {"site": entries.c.site_id, "complex": entries.c.complex_id,
+               "family": entries.c.lv_family_id, "vehicle": entries.c.vehicle_id,
+               "configuration": entries.c.configuration_id, "program": items.c.program_id,
+               "agency": items.c.agency_id, "nation": items.c.nation_id,
+               "type": items.c.type_id}
+
+
 def delete_source(conn: Connection, source_id: int) -> None:
+    """Delete a source with its rows, and the entities that only it named."""
     search.unindex_source(conn, source_id)
     conn.execute(sa.delete(sources).where(sources.c.id == source_id))
+    for kind, table in ENTITY_TABLES.items():
+        column = ENTITY_USES[kind]
+        conn.execute(sa.delete(table).where(~sa.exists().where(column == table.c.id)))
 
 
 def _fix_sequences(conn: Connection) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -39,8 +39,9 @@ from .schema import (
     vehicles,
 )
 
-ORDERINGS = {"date": (entries.c.date_start, entries.c.id),
-             "-date": (entries.c.date_start.desc(), entries.c.id.desc()),
+#: Undated entries come last either way, on SQLite as on PostgreSQL.
+ORDERINGS = {"date": (entries.c.date_start.asc().nulls_last(), entries.c.id),
+             "-date": (entries.c.date_start.desc().nulls_last(), entries.c.id.desc()),
              "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
 STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "decade",
                    "year")
@@ -110,8 +111,24 @@ class LaunchFilter:
         return cls(**options)
 
 
+def _text(value: str) -> str:
+    """User text as a query parameter: PostgreSQL text cannot hold NUL characters."""
+    return value.replace("\x00", "")
+
+
+#: The largest value of an INTEGER column (ids, satellite numbers) on either database.
+INT_MAX = 2**31 - 1
+
+
+def _integer(value: str) -> int | None:
+    """A decimal number that an INTEGER column can hold, else None."""
+    return int(value) if value.isdecimal() and len(value) <= 10 and int(value) <= INT_MAX \
+        else None
+
+
 def _entity_ids(table: sa.Table, value: str) -> sa.Select[tuple[int]]:
     """Ids of the entity named ``value`` (any case) or with that slug."""
+    value = _text(value)
     return sa.select(table.c.id).where(
         sa.or_(sa.func.lower(table.c.name) == value.lower(), table.c.slug == value.lower()))
 
@@ -141,11 +158,13 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
         if value:
             item_clauses.append(column.in_(_entity_ids(table, value)))
     if f.cospar:
-        item_clauses.append(sa.or_(items.c.cospar == f.cospar,
-                                   items.c.cospar_normalized == f.cospar,
-                                   items.c.cospar_gcat == f.cospar))
+        cospar = _text(f.cospar)
+        item_clauses.append(sa.or_(items.c.cospar == cospar,
+                                   items.c.cospar_normalized == cospar,
+                                   items.c.cospar_gcat == cospar))
     if f.satcat is not None:
-        item_clauses.append(items.c.satcat == f.satcat)
+        item_clauses.append(items.c.satcat == f.satcat if abs(f.satcat) <= INT_MAX
+                            else sa.false())
     if item_clauses:
         clauses.append(c.id.in_(sa.select(items.c.entry_id).where(*item_clauses)))
     if f.outcome:
@@ -155,7 +174,8 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     if f.text:
         clauses.append(c.id.in_(search.matching_entry_ids(conn, f.text)))
     if f.source:
-        clauses.append(c.source_id.in_(sa.select(sources.c.id).where(sources.c.path == f.source)))
+        clauses.append(c.source_id.in_(sa.select(sources.c.id)
+                                       .where(sources.c.path == _text(f.source))))
     return clauses
 
 
@@ -225,22 +245,23 @@ def lookup(conn: Connection, term: str) -> list[int]:
 
     A bare number is an entry id if there is one, else a satellite number;
     ``id:``, ``satcat:``, ``cospar:`` and ``name:`` prefixes say which is meant."""
-    term = term.strip()
+    term = _text(term).strip()
     kind, _, value = term.partition(":") if re.match(r"(id|satcat|cospar|name):", term) \
         else ("", "", term)
     ids: list[int] = []
-    if kind in ("", "id") and value.isdigit():
-        ids = list(conn.execute(sa.select(entries.c.id).where(entries.c.id == int(value)))
+    number = _integer(value)
+    if kind in ("", "id") and number is not None:
+        ids = list(conn.execute(sa.select(entries.c.id).where(entries.c.id == number))
                    .scalars())
-    if not ids and kind in ("", "satcat") and value.isdigit():
-        ids = _entry_ids(conn, items.c.satcat == int(value))
+    if not ids and kind in ("", "satcat") and number is not None:
+        ids = _entry_ids(conn, items.c.satcat == number)
     if not ids and kind in ("", "cospar"):
         ids = _entry_ids(conn, sa.or_(items.c.cospar == value, items.c.cospar_normalized == value,
                                       items.c.cospar_gcat == value))
     if not ids and kind in ("", "name"):
         ids = _entry_ids(conn, sa.func.lower(items.c.name) == value.lower())
         if not ids:
-            pattern = value.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+            pattern = re.sub(r"([\\%_])", r"\\\1", value.lower()) + "%"
             ids = _entry_ids(conn, sa.func.lower(items.c.name).like(pattern, escape="\\"))
     return ids
 
@@ -298,7 +319,8 @@ def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float,
 
 
 def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause, Any]]]:
-    """The grouping key for ``by`` and the joins it needs."""
+    """The grouping key for ``by`` and the (outer) joins it needs: a launch without
+    the value still counts, under the key None."""
     entity = {"family": (lv_families, entries.c.lv_family_id),
               "vehicle": (vehicles, entries.c.vehicle_id),
               "configuration": (configurations, entries.c.configuration_id),
@@ -309,7 +331,8 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     if by in ("program", "nation"):
         table, column = (programs, items.c.program_id) if by == "program" \
             else (nations, items.c.nation_id)
-        pairs = sa.select(items.c.entry_id, column.label("key_id")).distinct().subquery()
+        pairs = (sa.select(items.c.entry_id, column.label("key_id"))
+                 .where(column.is_not(None)).distinct().subquery())
         return table.c.name, [(pairs, pairs.c.entry_id == entries.c.id),
                               (table, table.c.id == pairs.c.key_id)]
     year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
@@ -322,17 +345,16 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
 
 def stats(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[StatRow]:
     """Launches, failures, success rate with its Wilson interval and failed stages per key."""
-    f = f or LaunchFilter()
-    f.kind = "launch"
+    f = replace(f or LaunchFilter(), kind="launch")
     key, joins = _dimension(by)
     base: sa.FromClause = entries
     for table, condition in joins:
-        base = base.join(table, condition)
+        base = base.outerjoin(table, condition)
     filters = where(conn, f)
     grouped = conn.execute(
         sa.select(key.label("key"), sa.func.count().label("n"),
                   sa.func.count().filter(entries.c.outcome == "failure").label("failures"))
-        .select_from(base).where(*filters).group_by(key).order_by(key)).all()
+        .select_from(base).where(*filters).group_by(key).order_by(key.asc().nulls_last())).all()
     stages: dict[str, dict[str, int]] = {}
     for k, stage, n in conn.execute(
             sa.select(key, entries.c.failed_stage, sa.func.count()).select_from(base)
@@ -351,8 +373,7 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[Stat
 
 def failed_stage_breakdown(conn: Connection, f: LaunchFilter | None = None) -> dict[str, int]:
     """How many failed launches failed at each stage, most frequent first."""
-    f = f or LaunchFilter()
-    f.kind = "launch"
+    f = replace(f or LaunchFilter(), kind="launch")
     rows = conn.execute(sa.select(entries.c.failed_stage, sa.func.count())
                         .where(*where(conn, f), entries.c.failed_stage.is_not(None))
                         .group_by(entries.c.failed_stage)).all()

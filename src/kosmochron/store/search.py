@@ -109,23 +109,35 @@ def highlight_text(marked: str, start: str = "«", end: str = "»") -> str:
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 
+def query_terms(text: str) -> list[str]:
+    """The words and "quoted phrases" of user text; AND, OR and NOT are plain noise
+    and NUL characters (which no query can hold) are dropped."""
+    terms = []
+    for phrase, word in _TERM.findall(text.replace("\x00", "")):
+        term = (phrase or word).strip()
+        if term and term.upper() not in {"AND", "OR", "NOT"}:
+            terms.append(term)
+    return terms
+
+
 def fts5_query(text: str) -> str:
     """User text to a safe FTS5 query: every word or "quoted phrase" must occur."""
-    terms = []
-    for phrase, word in _TERM.findall(text):
-        term = (phrase or word).replace('"', '""').strip()
-        if term and term.upper() not in {"AND", "OR", "NOT"}:
-            terms.append(f'"{term}"')
-    return " ".join(terms)
+    return " ".join('"' + term.replace('"', '""') + '"' for term in query_terms(text))
+
+
+def pg_query(text: str) -> str:
+    """User text to a ``websearch_to_tsquery`` query meaning what :func:`fts5_query`
+    means: every term is quoted, so ``-word`` and ``or`` are not operators."""
+    return " ".join('"' + term.replace('"', " ") + '"' for term in query_terms(text))
 
 
 def search(conn: Connection, text: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
     """Ranked hits for ``text`` (words must all occur; "quoted phrases" stay together)."""
+    if not query_terms(text):
+        return []
     if conn.dialect.name == "postgresql":
         return _search_pg(conn, text, limit, offset)
     query = fts5_query(text)
-    if not query:
-        return []
     rows = conn.execute(sa.text(
         "SELECT item_fts.rowid, items.entry_id, items.name, entries.date_text, "
         "       bm25(item_fts, 10.0, 4.0, 4.0, 1.0) AS rank, "
@@ -151,7 +163,7 @@ def _search_pg(conn: Connection, text: str, limit: int, offset: int) -> list[Sea
         "FROM hits JOIN items ON items.id = hits.item_id "
         "JOIN entries ON entries.id = items.entry_id, q "
         "ORDER BY hits.rank DESC, hits.item_id"),
-        {"text": text, "limit": limit, "offset": offset, "options": options}).all()
+        {"text": pg_query(text), "limit": limit, "offset": offset, "options": options}).all()
     return [SearchHit(r[0], r[1], r[2], r[3], float(r[4]), r[5]) for r in rows]
 
 
@@ -161,7 +173,7 @@ def matching_entry_ids(conn: Connection, text: str) -> sa.TextualSelect:
         sql = ("SELECT items.entry_id FROM item_search "
                "JOIN items ON items.id = item_search.item_id "
                "WHERE item_search.document @@ websearch_to_tsquery('english', :fts_text)")
-        value = text
+        value = pg_query(text)
     else:
         sql = ("SELECT items.entry_id FROM item_fts JOIN items ON items.id = item_fts.rowid "
                "WHERE item_fts MATCH :fts_text")
