@@ -1,0 +1,359 @@
+"""Server-side SVG charts: pure functions from plain data to an SVG string.
+
+The UI works offline and without JavaScript, so charts are drawn here and
+inlined into the pages.  Every string that can come from a chronology goes
+through :func:`esc`, so a payload called ``<script>`` is text in the SVG too.
+Each chart is ``role="img"`` with an ``aria-label``, a ``<title>`` and a
+``<desc>`` that says what it shows in words, and outcome is told by shape and
+text as well as colour (success ●, failure ✕).  Colours are presentation
+attributes so the SVG looks right on its own; the stylesheet may override them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .orbits import OrbitFit
+
+SUCCESS = "#1a7f37"
+FAILURE = "#c62828"
+EVENT = "#6b6b6b"
+AXIS = "currentColor"
+BODY_COLOURS = {"Earth": "#2f6fcf", "Moon": "#8f8f8f", "Mars": "#c1440e", "Venus": "#c9962f",
+                "Sun": "#e8a400"}
+
+
+def esc(value: object) -> str:
+    """Text for SVG/XML content or attributes (quotes too)."""
+    return html.escape(str(value), quote=True)
+
+
+def _n(x: float) -> str:
+    """A coordinate, short: two decimals at most."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _open(width: float, height: float, label: str, desc: str, kind: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{esc(kind)}" '
+            f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
+            f'height="{_n(height)}" role="img" aria-label="{esc(label)}" '
+            f'font-family="system-ui, sans-serif" font-size="12">'
+            f"<title>{esc(label)}</title><desc>{esc(desc)}</desc>")
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float | None = None,
+          weight: str | None = None, fill: str = AXIS, extra: str = "") -> str:
+    attrs = f'x="{_n(x)}" y="{_n(y)}" fill="{fill}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if size is not None:
+        attrs += f' font-size="{_n(size)}"'
+    if weight is not None:
+        attrs += f' font-weight="{weight}"'
+    return f"<text {attrs}{extra}>{esc(text)}</text>"
+
+
+#: Roughly how wide a character of 12px system-ui text is, for laying out labels.
+CHAR_W = 7.0
+
+
+def _label_width(labels: Sequence[str], most: float = 170.0) -> float:
+    return min(most, 16 + CHAR_W * max((len(s) for s in labels), default=4))
+
+
+def _label(x: float, y: float, text: str, width: float) -> str:
+    """A right-aligned row label cut to ``width`` with an ellipsis; a cut label keeps
+    its whole text as a tooltip (``<title>``)."""
+    fits = max(3, int((width - 16) / CHAR_W))
+    if len(text) <= fits:
+        return _text(x, y, text, anchor="end")
+    return (f'<text x="{_n(x)}" y="{_n(y)}" fill="{AXIS}" text-anchor="end">'
+            f"<title>{esc(text)}</title>{esc(text[:fits - 1])}…</text>")
+
+
+def percent(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.0f}%"
+
+
+def marker(outcome: str | None, x: float, y: float, size: float = 5) -> str:
+    """The outcome's shape: a filled circle for success, a cross for failure, a
+    diamond for an entry that is not a launch."""
+    if outcome == "failure":
+        return (f'<path d="M{_n(x - size)} {_n(y - size)}L{_n(x + size)} {_n(y + size)}'
+                f'M{_n(x - size)} {_n(y + size)}L{_n(x + size)} {_n(y - size)}" '
+                f'stroke="{FAILURE}" stroke-width="2.5" stroke-linecap="round" '
+                f'class="mark failure"/>')
+    if outcome == "success":
+        return (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size)}" fill="{SUCCESS}" '
+                f'fill-opacity="0.85" stroke="{SUCCESS}" class="mark success"/>')
+    return (f'<path d="M{_n(x)} {_n(y - size)}L{_n(x + size)} {_n(y)}L{_n(x)} {_n(y + size)}'
+            f'L{_n(x - size)} {_n(y)}Z" fill="{EVENT}" class="mark event"/>')
+
+
+def _legend(x: float, y: float, outcomes: Sequence[tuple[str | None, str]]) -> str:
+    parts = []
+    for outcome, label in outcomes:
+        parts.append(marker(outcome, x + 5, y - 4))
+        parts.append(_text(x + 14, y, label))
+        x += 24 + CHAR_W * len(label)
+    return "".join(parts)
+
+
+# -- timeline -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    """One launch on the timeline: when, which row (vehicle family), how it went."""
+
+    when: dt.date
+    row: str
+    outcome: str | None
+    label: str
+    href: str | None = None
+    #: Ringed: the launch the page is about.
+    current: bool = False
+
+
+def _year_fraction(day: dt.date) -> float:
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def nice_step(span: float, max_ticks: int = 10) -> int:
+    """A tick step of 1, 2 or 5 × 10ⁿ years giving at most ``max_ticks`` ticks."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
+        if span / step <= max_ticks:
+            return step
+    return 1000
+
+
+def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeline",
+                 width: float = 820) -> str:
+    """Launches by date (x) and vehicle family (y); each point links to its launch.
+
+    Families are ordered by their first launch, so the chart reads like the
+    chronology; points closer than a few pixels are nudged up and down so
+    none hides another.  Point links are out of the tab order (``tabindex=-1``):
+    inside ``role="img"`` they are hidden from assistive technology, and every
+    launch is linked in the list beside the chart."""
+    rows: list[str] = []
+    for p in sorted(points, key=lambda p: p.when):
+        if p.row not in rows:
+            rows.append(p.row)
+    n_fail = sum(1 for p in points if p.outcome == "failure")
+    n_ok = sum(1 for p in points if p.outcome == "success")
+    desc = (f"{len(points)} entries in {len(rows)} vehicle famil"
+            f"{'y' if len(rows) == 1 else 'ies'}: {n_ok} successes (circles), "
+            f"{n_fail} failures (crosses).")
+    if points:
+        first, last = min(p.when for p in points), max(p.when for p in points)
+        desc += f" From {first.isoformat()} to {last.isoformat()}."
+    desc += "".join(f" Ringed: {p.label}." for p in points if p.current)
+    row_h, top, bottom = 30.0, 34.0, 34.0
+    left = _label_width(rows)
+    right = 18.0
+    height = top + row_h * max(len(rows), 1) + bottom
+    out = [_open(width, height, title, desc, "timeline")]
+    out.append(_legend(left, 16, [("success", "success"), ("failure", "failure"),
+                                  (None, "other event")]))
+    if not points:
+        out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
+        out.append("</svg>")
+        return "".join(out)
+    start = math.floor(min(_year_fraction(p.when) for p in points))
+    end = math.floor(max(_year_fraction(p.when) for p in points)) + 1
+    step = nice_step(end - start)
+    start -= start % step
+    end += -end % step
+    plot_w = width - left - right
+
+    def x_of(year: float) -> float:
+        return left + (year - start) / (end - start) * plot_w
+
+    axis_y = top + row_h * len(rows)
+    for year in range(start, end + 1, step):
+        x = x_of(year)
+        out.append(f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
+                   f'stroke="{AXIS}" stroke-opacity="0.15"/>')
+        out.append(_text(x, axis_y + 16, str(year), anchor="middle"))
+    out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
+               f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
+    for i, row in enumerate(rows):
+        y = top + row_h * i + row_h / 2
+        if i % 2:
+            out.append(f'<rect x="{_n(left)}" y="{_n(y - row_h / 2)}" width="{_n(plot_w)}" '
+                       f'height="{_n(row_h)}" fill="{AXIS}" fill-opacity="0.04"/>')
+        out.append(_label(left - 8, y + 4, row, left))
+    last_x: dict[str, float] = {}
+    stack: dict[str, int] = {}
+    offsets = (0.0, -8.0, 8.0, -4.0, 4.0)
+    for p in sorted(points, key=lambda p: p.when):
+        x = x_of(_year_fraction(p.when))
+        crowded = p.row in last_x and x - last_x[p.row] < 7
+        stack[p.row] = stack.get(p.row, 0) + 1 if crowded else 0
+        last_x[p.row] = x
+        y = top + row_h * rows.index(p.row) + row_h / 2 + offsets[stack[p.row] % len(offsets)]
+        shape = (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="7" fill="#fff" fill-opacity="0"/>'
+                 + marker(p.outcome, x, y))
+        if p.current:
+            shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="10" fill="none" stroke="{AXIS}" '
+                      f'stroke-width="2" class="current"/>')
+        tip = f"<title>{esc(p.label)}</title>"
+        if p.href:
+            out.append(f'<a href="{esc(p.href)}" tabindex="-1" class="point">{tip}{shape}</a>')
+        else:
+            out.append(f'<g class="point">{tip}{shape}</g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -- success rates --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    """A group's launches, failures, success rate and its 95% (Wilson) interval."""
+
+    label: str
+    launches: int
+    failures: int
+    rate: float | None
+    low: float | None
+    high: float | None
+
+
+def rate_svg(rows: Sequence[RateRow], *, title: str, width: float = 680) -> str:
+    """Success rate per group as bars, with the 95% interval as an error bar.
+
+    The interval matters more than the bar: 1 success out of 1 is a 100% bar
+    whose interval runs from 21% to 100%."""
+    label_w = _label_width([r.label for r in rows])
+    text_w, row_h, top, bottom = 180.0, 28.0, 12.0, 30.0
+    plot_x, plot_w = label_w, width - label_w - text_w
+    height = top + row_h * max(len(rows), 1) + bottom
+    parts = [f"{r.label}: {percent(r.rate)} of {r.launches} "
+             f"(95% interval {percent(r.low)}–{percent(r.high)})" for r in rows]
+    desc = "Success rate with 95% Wilson intervals. " + ("; ".join(parts) or "No launches.")
+    out = [_open(width, height, title, desc, "rates")]
+    axis_y = top + row_h * max(len(rows), 1)
+    for tick in (0, 25, 50, 75, 100):
+        x = plot_x + plot_w * tick / 100
+        out.append(f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
+                   f'stroke="{AXIS}" stroke-opacity="{0.5 if tick in (0, 100) else 0.15}"/>')
+        out.append(_text(x, axis_y + 16, f"{tick}%", anchor="middle"))
+    for i, r in enumerate(rows):
+        y = top + row_h * i + row_h / 2
+        out.append(_label(label_w - 8, y + 4, r.label, label_w))
+        if r.rate is not None:
+            out.append(f'<rect x="{_n(plot_x)}" y="{_n(y - 6)}" width="{_n(plot_w * r.rate)}" '
+                       f'height="12" fill="{SUCCESS}" fill-opacity="0.55"/>')
+        if r.low is not None and r.high is not None and r.launches:
+            x1, x2 = plot_x + plot_w * r.low, plot_x + plot_w * r.high
+            out.append(f'<path d="M{_n(x1)} {_n(y)}H{_n(x2)}M{_n(x1)} {_n(y - 7)}V{_n(y + 7)}'
+                       f'M{_n(x2)} {_n(y - 7)}V{_n(y + 7)}" stroke="{AXIS}" '
+                       f'stroke-width="1.5" fill="none" class="interval"/>')
+        if r.rate is not None:
+            out.append(f'<circle cx="{_n(plot_x + plot_w * r.rate)}" cy="{_n(y)}" r="3.5" '
+                       f'fill="{AXIS}"/>')
+        out.append(_text(plot_x + plot_w + 10, y + 4,
+                         f"{percent(r.rate)}  {r.launches - r.failures}/{r.launches}  "
+                         f"({percent(r.low)}–{percent(r.high)})"))
+    if not rows:
+        out.append(_text(plot_x + plot_w / 2, top + row_h / 2 + 4, "No launches",
+                         anchor="middle"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -- counts ---------------------------------------------------------------------
+
+
+def bars_svg(counts: Sequence[tuple[str, int]], *, title: str, what: str = "failures",
+             width: float = 520) -> str:
+    """Horizontal bars of counts with their numbers written out (e.g. failed stages)."""
+    label_w = _label_width([k for k, _ in counts])
+    row_h, top, bottom, text_w = 26.0, 10.0, 10.0, 100.0
+    plot_w = width - label_w - text_w
+    height = top + row_h * max(len(counts), 1) + bottom
+    most = max((n for _, n in counts), default=0)
+    desc = (f"Number of {what}: " + "; ".join(f"{k}: {n}" for k, n in counts) + "."
+            if counts else f"No {what}.")
+    out = [_open(width, height, title, desc, "bars")]
+    for i, (key, n) in enumerate(counts):
+        y = top + row_h * i + row_h / 2
+        w = plot_w * n / most if most else 0
+        out.append(_label(label_w - 8, y + 4, key, label_w))
+        out.append(f'<rect x="{_n(label_w)}" y="{_n(y - 8)}" width="{_n(w)}" height="16" '
+                   f'fill="{FAILURE}" fill-opacity="0.7"/>')
+        out.append(_text(label_w + w + 6, y + 4, f"{n} {what}" if i == 0 else str(n)))
+    if not counts:
+        out.append(_text(width / 2, top + row_h / 2 + 4, f"No {what}", anchor="middle"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -- orbits ---------------------------------------------------------------------
+
+
+def nice_length(target: float) -> float:
+    """A round length (1, 2 or 5 × 10ⁿ) not above ``target``."""
+    if target <= 0:
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(target))
+    return max(m * power for m in (1, 2, 5) if m * power <= target)
+
+
+def _km(x: float) -> str:
+    return f"{x:,.0f} km"
+
+
+def orbit_svg(fit: OrbitFit, *, name: str, width: float = 440) -> str:
+    """The orbit as an ellipse drawn to scale around its central body, a circle of
+    the body's true radius at the focus; periapsis on the right, apoapsis on the
+    left, both labelled with their altitudes, and a scale bar."""
+    body = fit.body
+    rp = body.radius_km + fit.periapsis_km
+    ra = body.radius_km + fit.apoapsis_km
+    a, c, b = (ra + rp) / 2, (ra - rp) / 2, math.sqrt(ra * rp)
+    margin, top = 30.0, 30.0
+    scale = (width - 2 * margin) / (2 * a)
+    height = top + 2 * b * scale + 62
+    cx, cy = width / 2, top + b * scale
+    fx = cx + c * scale
+    colour = BODY_COLOURS.get(body.name, "#777")
+    label = f"Orbit of {name} around {body.name}, to scale"
+    desc = (f"{name} orbits {body.name} (radius {_km(body.radius_km)}, drawn to scale) "
+            f"between a periapsis of {_km(fit.periapsis_km)} and an apoapsis of "
+            f"{_km(fit.apoapsis_km)} above the surface; eccentricity "
+            f"{fit.eccentricity:.3f}. {fit.explanation()}")
+    out = [_open(width, height, label, desc, "orbit")]
+    out.append(_text(margin - 20, 16, f"{body.name} (radius {_km(body.radius_km)})",
+                     weight="600"))
+    out.append(f'<line x1="{_n(cx - a * scale)}" y1="{_n(cy)}" x2="{_n(cx + a * scale)}" '
+               f'y2="{_n(cy)}" stroke="{AXIS}" stroke-opacity="0.35" stroke-dasharray="4 3"/>')
+    out.append(f'<circle cx="{_n(fx)}" cy="{_n(cy)}" r="{_n(max(body.radius_km * scale, 0.5))}" '
+               f'fill="{colour}" class="body"><title>{esc(body.name)}</title></circle>')
+    out.append(f'<ellipse cx="{_n(cx)}" cy="{_n(cy)}" rx="{_n(a * scale)}" ry="{_n(b * scale)}" '
+               f'fill="none" stroke="{AXIS}" stroke-width="1.8" class="orbit"/>')
+    px, ax = cx + a * scale, cx - a * scale
+    for x, letter in ((px, "P"), (ax, "A")):
+        out.append(f'<circle cx="{_n(x)}" cy="{_n(cy)}" r="3" fill="{AXIS}"/>')
+        out.append(_text(x + (6 if letter == "P" else -6), cy - 6, letter,
+                         anchor="start" if letter == "P" else "end", weight="700"))
+    label_y = cy + b * scale + 18
+    out.append(_text(margin - 20, label_y, f"A apoapsis {_km(fit.apoapsis_km)}"))
+    out.append(_text(width - margin + 20, label_y, f"P periapsis {_km(fit.periapsis_km)}",
+                     anchor="end"))
+    bar = nice_length((width - 2 * margin) / 4 / scale)
+    bar_w, bar_y = bar * scale, label_y + 22
+    out.append(f'<path d="M{_n(margin)} {_n(bar_y - 4)}V{_n(bar_y)}H{_n(margin + bar_w)}'
+               f'V{_n(bar_y - 4)}" stroke="{AXIS}" fill="none"/>')
+    out.append(_text(margin + bar_w + 6, bar_y + 2, _km(bar), size=11))
+    out.append("</svg>")
+    return "".join(out)

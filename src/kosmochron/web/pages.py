@@ -1,0 +1,444 @@
+"""The web UI: server-rendered pages, each with a JSON twin at the same URL + ``.json``.
+
+Every page is one *builder* that turns the request into a :class:`Page` (a
+template, its context and the JSON data the page shows); :func:`twin`
+registers it twice, as HTML and as JSON, so the two can never disagree.
+Errors are :class:`~kosmochron.appstate.HttpError`: an error page with the
+right status for HTML, the API's one error shape for JSON.  No SQL here: all
+data comes from the :class:`~kosmochron.store.Store`.
+
+Templates are Jinja2 with autoescaping on; the only markup inserted
+unescaped is SVG from :mod:`.charts` (which escapes every label) and search
+snippets from :meth:`SearchHit.snippet_html` (escaped, with ``<mark>``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import Markup
+
+from ..appstate import HttpError, get_store
+from ..export import diagnostic_json, entry_json, item_json
+from ..model import Entry, Field
+from ..store import LaunchFilter, QueryError, Store, StoredEntry
+from ..store.query import wilson_interval
+from . import charts, filters
+from .orbits import OrbitFit, infer_orbit
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Path(__file__).parent / "templates"
+PER_PAGE, MAX_PER_PAGE, SEARCH_PER_PAGE = 50, 200, 20
+#: Entity kinds with pages: those a launch filter can select on.
+ENTITY_KINDS: dict[str, tuple[str, str]] = {
+    "family": ("Vehicle family", "Vehicle families"),
+    "vehicle": ("Launch vehicle", "Launch vehicles"),
+    "configuration": ("Configuration", "Configurations"),
+    "site": ("Launch site", "Launch sites"),
+    "complex": ("Launch complex", "Launch complexes"),
+    "program": ("Program", "Programs"),
+    "nation": ("Nation", "Nations"),
+    "agency": ("Agency", "Agencies"),
+}
+#: Source field key -> entity kind, for linking values to their entity pages.
+FIELD_ENTITIES = {"Launch Site": "site", "Launch Complex": "complex", "LV Family": "family",
+                  "Launch Vehicle": "vehicle", "LV Configuration": "configuration",
+                  "Program": "program", "Nation": "nation", "Agency": "agency"}
+
+env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                         undefined=jinja2.StrictUndefined, trim_blocks=True,
+                         lstrip_blocks=True)
+env.tests["field"] = lambda node: isinstance(node, Field)
+env.filters["percent"] = charts.percent
+
+
+@dataclass(slots=True)
+class Page:
+    """What a builder returns: the template and its context, and the JSON twin's data."""
+
+    template: str
+    title: str
+    data: dict[str, Any]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+Builder = Callable[[Request, Store], Page]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def not_found(message: str) -> HttpError:
+    return HttpError(404, "not_found", message)
+
+
+class Links:
+    """URLs for the pages, under the app's root path, and entity links by name.
+
+    Entity slugs are looked up once per kind per request (a name's slug is not
+    always its slugified name: clashes get a suffix)."""
+
+    def __init__(self, request: Request, store: Store) -> None:
+        self.root = str(request.scope.get("root_path", "")).rstrip("/")
+        self.path = request.url.path
+        self.store = store
+        self._slugs: dict[str, dict[str, str]] = {}
+
+    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        query = urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
+        return self.root + path + (f"?{query}" if query else "")
+
+    def here(self, params: dict[str, Any] | None = None) -> str:
+        """The current page with other query parameters."""
+        query = urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
+        return self.path + (f"?{query}" if query else "")
+
+    def static(self, name: str) -> str:
+        return f"{self.root}/static/{name}"
+
+    def launch(self, entry_id: int, item_id: int | None = None) -> str:
+        return self.url(f"/launches/{entry_id}") + (f"#item-{item_id}" if item_id else "")
+
+    def entity(self, kind: str, name: str | None) -> str | None:
+        if not name or kind not in ENTITY_KINDS:
+            return None
+        if kind not in self._slugs:
+            self._slugs[kind] = {e["name"].lower(): e["slug"] for e in self.store.entities(kind)}
+        slug = self._slugs[kind].get(name.lower())
+        return None if slug is None else self.url(f"/entities/{kind}/{slug}")
+
+    def field(self, f: Field) -> str | None:
+        kind = FIELD_ENTITIES.get(f.key)
+        return None if kind is None else self.entity(kind, f.value)
+
+
+def _html(request: Request, store: Store, page: Page, status: int = 200) -> HTMLResponse:
+    links = Links(request, store)
+    path = request.url.path
+    json_path = path + "index.json" if path.endswith("/") else path + ".json"
+    query = request.url.query
+    context = {"title": page.title, "links": links, "url": links.url, "path": path,
+               "json_url": json_path + (f"?{query}" if query else ""), **page.context}
+    body = env.get_template(page.template).render(context)
+    return HTMLResponse(body, status_code=status)
+
+
+def _error_page(request: Request, store: Store, error: HttpError) -> HTMLResponse:
+    titles = {400: "Bad request", 404: "Not found"}
+    page = Page("error.html", titles.get(error.status, "Error"), error.body(),
+                {"error": error})
+    return _html(request, store, page, error.status)
+
+
+def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
+    """Register a builder as an HTML page and as its JSON twin(s).  JSON routes go
+    first so ``/launches/14.json`` is not taken for a launch called ``14.json``."""
+
+    def decorate(build: Builder) -> Builder:
+        def as_json(request: Request, store: StoreDep) -> Response:
+            try:
+                page = build(request, store)
+            except HttpError as error:
+                return JSONResponse(error.body(), status_code=error.status)
+            return JSONResponse(jsonable_encoder(page.data))
+
+        def as_html(request: Request, store: StoreDep) -> Response:
+            try:
+                page = build(request, store)
+            except HttpError as error:
+                return _error_page(request, store, error)
+            return _html(request, store, page)
+
+        for path in json_paths:
+            router.add_api_route(path, as_json, methods=["GET"], response_class=JSONResponse,
+                                 name=f"{build.__name__}_json")
+        router.add_api_route(html_path, as_html, methods=["GET"], response_class=HTMLResponse,
+                             name=build.__name__)
+        return build
+
+    return decorate
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    text = request.query_params.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdecimal() or not low <= int(text) <= high:
+        raise filters.bad_request(f"bad {name} {text!r}: expected a whole number from "
+                                  f"{low} to {high}", name)
+    return int(text)
+
+
+def stored_json(s: StoredEntry) -> dict[str, Any]:
+    return {"id": s.id, "source": s.source, **entry_json(s.entry), "item_ids": s.item_ids}
+
+
+def _year(entry: Entry) -> str:
+    return str(entry.date.start.year) if entry.date.start else "Undated"
+
+
+def by_year(found: Iterable[StoredEntry]) -> list[tuple[str, list[StoredEntry]]]:
+    """Entries grouped under year headings, keeping their order."""
+    groups: list[tuple[str, list[StoredEntry]]] = []
+    for s in found:
+        year = _year(s.entry)
+        if not groups or groups[-1][0] != year:
+            groups.append((year, []))
+        groups[-1][1].append(s)
+    return groups
+
+
+def _point_label(row: dict[str, Any]) -> str:
+    outcome = row["outcome"] or row["kind"]
+    return f"{row['date_text']}: {row['name'] or '(no payload)'} on " \
+           f"{row['family'] or 'unknown family'}, {outcome}"
+
+
+def timeline(store: Store, links: Links, f: LaunchFilter, *, title: str,
+             current: int | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The timeline SVG of the entries matching ``f`` and the rows it plots."""
+    rows = store.timeline(f)
+    points = [charts.TimelinePoint(r["date_start"], r["family"] or "(no family)", r["outcome"],
+                                   _point_label(r), links.launch(r["id"]), r["id"] == current)
+              for r in rows]
+    return charts.timeline_svg(points, title=title), rows
+
+
+def _rates(rows: Iterable[Any]) -> list[charts.RateRow]:
+    return [charts.RateRow(r.key, r.launches, r.failures, r.success_rate, r.ci_low, r.ci_high)
+            for r in rows]
+
+
+def stat_json(row: Any) -> dict[str, Any]:
+    return {"key": row.key, "launches": row.launches, "failures": row.failures,
+            "success_rate": row.success_rate, "ci_low": row.ci_low, "ci_high": row.ci_high,
+            "failed_stages": row.failed_stages}
+
+
+def _chronology(request: Request, store: Store, links: Links,
+                chosen: filters.Selection) -> dict[str, Any]:
+    """The paged, year-grouped entries of a selection, with facets: shared by the
+    home page and the entity pages."""
+    page = _int_param(request, "page", 1, 1, 10**6)
+    per_page = _int_param(request, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    total = store.count(chosen.filter)
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        raise not_found(f"page {page} is past the last page ({pages})")
+    found = store.launches(chosen.filter, limit=per_page, offset=(page - 1) * per_page)
+    params = {k: v for k, v in request.query_params.items() if k in (*filters.PARAMS,
+                                                                     "per_page")}
+
+    def page_url(n: int) -> str:
+        return links.here({**params, "page": n if n > 1 else None})
+
+    return {"total": total, "page": page, "pages": pages, "per_page": per_page,
+            "years": by_year(found), "found": found,
+            "prev_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1) if page < pages else None}
+
+
+def _remove_links(links: Links, chosen: filters.Selection) -> list[Any]:
+    """(label, URL without that selection) for each active filter."""
+    labels = {**filters.FACETS, "configuration": "Configuration", "complex": "Complex",
+              "agency": "Agency", "year": "Year", "from": "From", "to": "To", "q": "Words",
+              "kind": "Entries"}
+    return [(labels.get(k, k), v, links.here({p: w for p, w in chosen.params.items() if p != k}))
+            for k, v in chosen.params.items()]
+
+
+@twin("/", "/index.json", "/.json")
+def chronology(request: Request, store: Store) -> Page:
+    links = Links(request, store)
+    chosen = filters.selection(request.query_params)
+    listing = _chronology(request, store, links, chosen)
+    facets = [filters.kind_counts(store, chosen), *filters.facets(store, chosen)]
+    svg, _ = timeline(store, links, chosen.filter, title="Timeline of the listed entries")
+    titles = [s["title"] for s in store.sources() if s["title"]]
+    heading = titles[0] if len(titles) == 1 else "Chronology"
+    data = {"filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
+            "pages": listing["pages"], "per_page": listing["per_page"],
+            "facets": [f.to_json() for f in facets],
+            "entries": [stored_json(s) for s in listing["found"]]}
+    return Page("chronology.html", heading if not chosen.active else f"{heading} (filtered)",
+                data, {"heading": heading, "chosen": chosen, "facets": facets,
+                       "removals": _remove_links(links, chosen),
+                       "timeline_svg": Markup(svg), **listing})
+
+
+@twin("/search", "/search.json")
+def search_page(request: Request, store: Store) -> Page:
+    q = request.query_params.get("q", "").strip()
+    page = _int_param(request, "page", 1, 1, 10**6)
+    per_page = _int_param(request, "per_page", SEARCH_PER_PAGE, 1, MAX_PER_PAGE)
+    hits = store.search(q, limit=per_page + 1, offset=(page - 1) * per_page) if q else []
+    more, hits = len(hits) > per_page, hits[:per_page]
+    links = Links(request, store)
+    keep = {"q": q, "per_page": per_page if per_page != SEARCH_PER_PAGE else None}
+    data = {"q": q, "page": page, "per_page": per_page, "has_more": more,
+            "hits": [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
+                      "date_text": h.date_text, "rank": h.rank,
+                      "snippet_html": h.snippet_html(), "snippet_text": h.snippet_text()}
+                     for h in hits]}
+    title = f"Search: {q}" if q else "Search"
+    return Page("search.html", title, data, {
+        "q": q, "hits": hits, "page": page, "first_rank": (page - 1) * per_page + 1,
+        "snippets": [Markup(h.snippet_html()) for h in hits],
+        "prev_url": links.url("/search", {**keep, "page": page - 1 if page > 2 else None})
+        if page > 1 else None,
+        "next_url": links.url("/search", {**keep, "page": page + 1}) if more else None})
+
+
+def _entry_id(request: Request) -> int:
+    text = str(request.path_params["entry_id"])
+    if not text.isdecimal() or len(text) > 10:
+        raise not_found(f"no entry with id {text!r}")
+    return int(text)
+
+
+def orbit_fits(entry: Entry) -> list[tuple[int, OrbitFit]]:
+    """(item index, orbit) for each payload with apsides."""
+    fits = []
+    for index, item in enumerate(entry.items):
+        data = item_json(item)
+        fit = infer_orbit(data["apogee_km"], data["perigee_km"], data["period_min"],
+                          item.narrative)
+        if fit is not None:
+            fits.append((index, fit))
+    return fits
+
+
+@twin("/launches/{entry_id}", "/launches/{entry_id}.json")
+def launch(request: Request, store: Store) -> Page:
+    entry_id = _entry_id(request)
+    try:
+        detail = store.detail(entry_id)
+    except QueryError as exc:
+        raise not_found(str(exc)) from None
+    links = Links(request, store)
+    stored, entry = detail.stored, detail.stored.entry
+    fits = orbit_fits(entry)
+    orbits = {index: (fit, Markup(charts.orbit_svg(fit, name=entry.items[index].name)))
+              for index, fit in fits}
+    names = ", ".join(i.name for i in entry.items)
+    title = f"{names} ({entry.date.text})" if names else entry.date.text
+    context_svg = None
+    if entry.lv_family:
+        svg, _ = timeline(store, links, LaunchFilter(family=entry.lv_family, kind=None),
+                          title=f"{entry.lv_family} launches, this one ringed",
+                          current=entry_id)
+        context_svg = Markup(svg)
+    diag_lines = {d.line for d in detail.diagnostics}
+    raw_lines = detail.raw.splitlines()
+    while raw_lines and not raw_lines[-1].strip():  # the blank lines before the next entry
+        raw_lines.pop()
+    lines = [(entry.line + i, text, entry.line + i in diag_lines)
+             for i, text in enumerate(raw_lines)]
+    data = {**stored_json(stored),
+            "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
+            "raw": detail.raw,
+            "gcat": {str(k): v for k, v in detail.gcat.items()},
+            "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
+                        "name": entry.items[i].name, **fit.to_json()} for i, fit in fits]}
+    return Page("launch.html", title, data, {
+        "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
+        "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
+        "heading": names or entry.date.text})
+
+
+@twin("/entities", "/entities.json")
+def entity_kinds(request: Request, store: Store) -> Page:
+    kinds = [{"kind": kind, "label": plural, "count": len(store.entities(kind))}
+             for kind, (_, plural) in ENTITY_KINDS.items()]
+    return Page("entities.html", "Entities", {"kinds": kinds}, {"kinds": kinds})
+
+
+def _kind(request: Request) -> str:
+    kind = str(request.path_params["kind"])
+    if kind not in ENTITY_KINDS:
+        raise not_found(f"no entity kind {kind!r}: expected one of {', '.join(ENTITY_KINDS)}")
+    return kind
+
+
+@twin("/entities/{kind}", "/entities/{kind}.json")
+def entity_list(request: Request, store: Store) -> Page:
+    kind = _kind(request)
+    rows = store.entity_counts(kind)
+    rows.sort(key=lambda r: (-int(r["launches"]), str(r["name"]).lower()))
+    plural = ENTITY_KINDS[kind][1]
+    return Page("entity_list.html", plural, {"kind": kind, "entities": rows},
+                {"kind": kind, "label": ENTITY_KINDS[kind][0], "plural": plural,
+                 "entities": rows})
+
+
+@twin("/entities/{kind}/{slug}", "/entities/{kind}/{slug}.json")
+def entity(request: Request, store: Store) -> Page:
+    kind = _kind(request)
+    slug = str(request.path_params["slug"])
+    try:
+        found = store.entity(kind, slug)
+    except QueryError as exc:
+        raise not_found(str(exc)) from None
+    links = Links(request, store)
+    chosen = filters.selection(request.query_params, {kind: found["slug"]})
+    listing = _chronology(request, store, links, chosen)
+    n, failures = int(found["launches"]), int(found["failures"])
+    low, high = wilson_interval(n - failures, n) if n else (None, None)
+    rate = (n - failures) / n if n else None
+    launches_only = LaunchFilter.from_options(**{kind: found["slug"]})
+    by_decade = store.stats("decade", launches_only)
+    by_family = store.stats("family", launches_only) if kind != "family" else []
+    stages = store.failed_stages(launches_only)
+    svg, _ = timeline(store, links, chosen.filter, title=f"Timeline: {found['name']}")
+    label = ENTITY_KINDS[kind][0]
+    data = {**found, "label": label, "success_rate": rate, "ci_low": low, "ci_high": high,
+            "by_decade": [stat_json(r) for r in by_decade],
+            "by_family": [stat_json(r) for r in by_family], "failed_stages": stages,
+            "filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
+            "pages": listing["pages"], "per_page": listing["per_page"],
+            "entries": [stored_json(s) for s in listing["found"]]}
+    return Page("entity.html", f"{found['name']} ({label.lower()})", data, {
+        "entity": found, "kind": kind, "label": label, "rate": rate, "low": low, "high": high,
+        "timeline_svg": Markup(svg),
+        "decade_svg": Markup(charts.rate_svg(_rates(by_decade),
+                                             title=f"{found['name']}: success rate by decade")),
+        "family_svg": Markup(charts.rate_svg(_rates(by_family),
+                                             title=f"{found['name']}: success rate by family"))
+        if by_family else None,
+        "stages_svg": Markup(charts.bars_svg([(f"Stage {k}", v) for k, v in stages.items()],
+                                             title=f"{found['name']}: failures by stage"))
+        if stages else None,
+        "by_decade": by_decade, "by_family": by_family, "stages": stages, **listing})
+
+
+@twin("/charts", "/charts.json")
+def charts_page(request: Request, store: Store) -> Page:
+    links = Links(request, store)
+    chosen = filters.selection(request.query_params)
+    f = chosen.filter
+    svg, rows = timeline(store, links, f, title="Timeline of launches by vehicle family")
+    by_family = store.stats("family", f)
+    by_decade = store.stats("decade", f)
+    stages = store.failed_stages(f)
+    data = {"filter": chosen.to_json(),
+            "timeline": [{"id": r["id"], "date": r["date_start"], "date_text": r["date_text"],
+                          "family": r["family"], "outcome": r["outcome"], "kind": r["kind"],
+                          "name": r["name"]} for r in rows],
+            "by_family": [stat_json(r) for r in by_family],
+            "by_decade": [stat_json(r) for r in by_decade], "failed_stages": stages}
+    return Page("charts.html", "Charts", data, {
+        "chosen": chosen, "removals": _remove_links(links, chosen),
+        "timeline_svg": Markup(svg),
+        "family_svg": Markup(charts.rate_svg(_rates(by_family),
+                                             title="Success rate by vehicle family")),
+        "decade_svg": Markup(charts.rate_svg(_rates(by_decade), title="Success rate by decade")),
+        "stages_svg": Markup(charts.bars_svg([(f"Stage {k}", v) for k, v in stages.items()],
+                                             title="Failures by failed stage")),
+        "by_family": by_family, "by_decade": by_decade, "stages": stages})

@@ -1,0 +1,268 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright against a
+real uvicorn server on 127.0.0.1, over an SQLite store seeded with the bundled
+chronology plus a chronology made of ``<script>`` tags.
+
+Chromium never touches the network: every request not to the test server is
+aborted and recorded, and the test fails if there was one.  Screenshots go to
+``tests/artifacts/`` (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
+
+from kosmochron.store import Store, open_store
+from kosmochron.web import router, static_dir
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+HOSTILE = Path(__file__).parent / "fixtures" / "web-script-injection.txt"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium (./dev test installs it)")
+
+
+def make_app(store: Store) -> FastAPI:
+    """The real app when the API module exists, else the web router on a bare app."""
+    if importlib.util.find_spec("kosmochron.api") is not None:
+        from kosmochron.api import create_app
+
+        app: FastAPI = create_app(store=store)
+        return app
+    app = FastAPI()
+    app.state.store = store
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A uvicorn server in a background thread, serving once ``started`` is set."""
+    store = open_store(str(tmp_path_factory.mktemp("browser") / "kc.sqlite3"))
+    store.ingest([HOSTILE])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(make_app(store), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Guard:
+    """Aborts and records every request that is not to the test server, and every
+    dialog (``alert``) a page opens."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+
+    def dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(self.base_url + "/") or url == self.base_url:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def guard(base_url: str) -> Guard:
+    return Guard(base_url)
+
+
+def new_page(browser: Browser, guard: Guard, **options: Any) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(base_url=guard.base_url, **options)
+    context.route("**/*", guard.route)
+    page = context.new_page()
+    page.on("dialog", guard.dialog)
+    return context, page
+
+
+@pytest.fixture
+def page(browser: Browser, guard: Guard) -> Iterator[Page]:
+    context, p = new_page(browser, guard, viewport={"width": 1280, "height": 900})
+    yield p
+    context.close()
+    assert guard.blocked == [], f"the page tried to reach the network: {guard.blocked}"
+    assert guard.dialogs == [], f"a script ran: {guard.dialogs}"
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def assert_drawn(page: Page, selector: str, shapes: str) -> None:
+    """The SVG is laid out with a non-empty box and holds the given shapes."""
+    svg = page.locator(selector).first
+    expect(svg).to_be_visible()
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0
+    assert svg.locator(shapes).count() > 0
+
+
+def test_home_page_and_its_timeline(page: Page) -> None:
+    page.goto("/")
+    expect(page).to_have_title("Chronology · Kosmochron")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chronology")
+    expect(page.get_by_role("heading", name="1971", exact=False).first).to_be_visible()
+    assert_drawn(page, "svg.chart-timeline", "circle, path")
+    assert page.locator("svg.chart-timeline a.point").count() == 22
+    shot(page, "home")
+
+
+def test_filter_to_proton_failures_with_the_form(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Vehicle family").select_option("Proton")
+    page.get_by_label("Outcome").select_option("failure")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/?*family=Proton*")
+    assert "outcome=failure" in page.url
+    articles = page.locator("article.entry")
+    expect(articles).to_have_count(4)
+    expect(page.locator("article.entry-failure")).to_have_count(4)
+    expect(page.get_by_label("Vehicle family")).to_have_value("Proton")
+    expect(page.locator("#f-family option:checked")).to_have_text("Proton (4)")
+    expect(page.get_by_role("link", name="Remove filter Outcome: failure")).to_be_visible()
+    expect(page.get_by_text("Mars-96 (Mars 8)", exact=True)).to_be_visible()
+    shot(page, "proton-failures")
+
+
+def test_search_from_the_box(page: Page) -> None:
+    page.goto("/")
+    box = page.get_by_label("Search payloads and narratives")
+    box.fill("computer chip")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=computer+chip")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    mars4 = page.get_by_role("link", name="Mars 4", exact=True)
+    expect(mars4).to_be_visible()
+    expect(page.locator("mark").first).to_be_visible()
+    shot(page, "search")
+    mars4.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mars 4")
+
+
+def test_mars_3_launch_page_draws_its_orbit_around_mars(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Mars 3", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mars 3")
+    expect(page).to_have_title("Mars 3 (1971 May 28) · Kosmochron")
+    assert_drawn(page, "svg.chart-orbit", "ellipse")
+    assert_drawn(page, "svg.chart-orbit", "circle.body")
+    orbit = page.locator("svg.chart-orbit")
+    expect(orbit).to_have_attribute("aria-label", "Orbit of Mars 3 around Mars, to scale")
+    expect(orbit.locator("text").filter(has_text="periapsis 1,528 km")).to_be_visible()
+    assert_drawn(page, "svg.chart-timeline", "circle.current")
+    expect(page.get_by_role("region", name="Source text with line numbers")).to_contain_text(
+        "· Mars 3 - . Payload: M-71 s/n 172.")
+    shot(page, "mars-3")
+
+
+def test_charts_page(page: Page) -> None:
+    page.goto("/charts")
+    assert_drawn(page, "svg.chart-timeline", "a.point")
+    assert_drawn(page, "svg.chart-rates", "path.interval")
+    assert_drawn(page, "svg.chart-bars", "rect")
+    shot(page, "charts")
+
+
+def test_the_script_fixture_is_inert_and_visible(page: Page) -> None:
+    page.goto("/?q=xsscanary")
+    name = page.get_by_role("link", name="<script>alert(1)</script>", exact=True)
+    expect(name).to_be_visible()
+    name.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("<script>alert(1)</script>")
+    expect(page.locator(".narrative-block").get_by_text(
+        '<img src=x onerror="window.__pwned = 1">', exact=False)).to_be_visible()
+    expect(page.get_by_text("bad Failed Stage value")).to_be_visible()
+    page.goto("/entities/family/script-alert-family-script")
+    expect(page.get_by_role("heading", level=1)).to_contain_text('<script>alert("family")')
+    page.goto("/charts")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert page.locator("body script, svg script").count() == 0
+    shot(page, "script-fixture")
+
+
+@pytest.mark.parametrize("path", ["/", "/launches/14", "/charts", "/search?q=mars"])
+def test_phone_width_has_no_horizontal_scroll(browser: Browser, guard: Guard, path: str) -> None:
+    context, page = new_page(browser, guard, viewport={"width": 375, "height": 800},
+                             device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(path)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{path} scrolls sideways at 375px: {widths}"
+    name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+    shot(page, f"phone-{name}")
+    context.close()
+    assert guard.blocked == [] and guard.dialogs == []
+
+
+def test_keyboard_tab_reaches_the_skip_link_first(page: Page) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, "
+                            "document.activeElement.textContent]")
+    assert focused == ["skip-link", "Skip to content"]
+    skip = page.locator("a.skip-link")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, "the focused skip link is on screen"
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none", "focus is visible"
+    shot(page, "skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    tag = page.evaluate("() => document.activeElement.tagName")
+    assert tag in ("A", "SELECT", "INPUT", "BUTTON"), "focus moves on into the content"
