@@ -10,7 +10,6 @@ SQLite, ``COPY`` on PostgreSQL) while the file streams through the parser.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import time
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
 from ..render import render_entry
-from ..source import SEED_NAME, ChronologyStream, open_stream
+from ..source import SEED_NAME, open_stream
 from . import gcat, search
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
@@ -50,14 +49,6 @@ class IngestResult:
 def source_identity(path: str | Path | None) -> str:
     """How a file is known in the database: its absolute path, or the seed's name."""
     return SEED_NAME if path is None else str(Path(path).resolve())
-
-
-def file_sha256(stream: ChronologyStream) -> str:
-    digest = hashlib.sha256()
-    with stream.reader._open() as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def field_list(fields: list[Field]) -> str:
@@ -249,7 +240,7 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
     started = time.perf_counter()
     stream = open_stream(path, encoding)
     identity = source_identity(path)
-    sha = file_sha256(stream)
+    sha = stream.reader.file_sha256()
     _lock(conn)
     old = conn.execute(sa.select(sources.c.id, sources.c.sha256)
                        .where(sources.c.path == identity)).first()
@@ -293,6 +284,10 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
         title=src.title, bom=src.bom, size_bytes=stream.reader.bytes_read,
         entry_count=result.entries, launch_count=result.launches, item_count=result.items,
         error_count=result.errors))
+    if conn.dialect.name == "postgresql":
+        # Fresh statistics after a bulk COPY, or the planner picks nested loops
+        # for the index and link queries below (and for the first queries after).
+        conn.exec_driver_sql("ANALYZE entries, items, sources")
     search.index_source(conn, source_id)
     gcat.link_source(conn, source_id)
     _fix_sequences(conn)
