@@ -368,6 +368,7 @@ def test_bars_are_proportional_and_labelled() -> None:
     assert "4 failures" in words and "2" in words
     assert root[1].text == f"Number of failures: Stage 3: 4; Stage 1: 2; {HOSTILE}: 1."
     assert "No failures" in texts(parse(charts.bars_svg([], title="none")))
+    assert "1 failure" in texts(parse(charts.bars_svg([("Stage S", 1)], title="one")))
 
 
 def test_markers_tell_outcome_by_shape() -> None:

@@ -275,8 +275,9 @@ def rate_svg(rows: Sequence[RateRow], *, title: str, width: float = 680) -> str:
 
 
 def bars_svg(counts: Sequence[tuple[str, int]], *, title: str, what: str = "failures",
-             width: float = 520) -> str:
-    """Horizontal bars of counts with their numbers written out (e.g. failed stages)."""
+             one: str = "failure", width: float = 520) -> str:
+    """Horizontal bars of counts with their numbers written out (e.g. failed stages);
+    the first bar's number says what is counted (``one`` when it is 1)."""
     label_w = _label_width([k for k, _ in counts])
     row_h, top, bottom, text_w = 26.0, 10.0, 10.0, 100.0
     plot_w = width - label_w - text_w
@@ -291,7 +292,8 @@ def bars_svg(counts: Sequence[tuple[str, int]], *, title: str, what: str = "fail
         out.append(_label(label_w - 8, y + 4, key, label_w))
         out.append(f'<rect x="{_n(label_w)}" y="{_n(y - 8)}" width="{_n(w)}" height="16" '
                    f'fill="{FAILURE}" fill-opacity="0.7"/>')
-        out.append(_text(label_w + w + 6, y + 4, f"{n} {what}" if i == 0 else str(n)))
+        unit = f" {one if n == 1 else what}" if i == 0 else ""
+        out.append(_text(label_w + w + 6, y + 4, f"{n}{unit}"))
     if not counts:
         out.append(_text(width / 2, top + row_h / 2 + 4, f"No {what}", anchor="middle"))
     out.append("</svg>")
