@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import cli_store
+from . import cli_check, cli_store
 from .export import ndjson_line, write_document
 from .model import Diagnostic, Entry, Source, Text
 from .render import render_node
@@ -261,6 +261,7 @@ def render(
 
 
 cli_store.register(app)
+cli_check.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,129 @@
+"""``kosmochron check``: run the validation rules over files or the stored
+chronology and print the findings as text, JSON or an HTML report.
+
+Exit status 0 when no finding is an error, 1 otherwise (2: usage or I/O).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .source import SourceError, open_stream
+from .validate import RULE_IDS, SEVERITIES, Finding, GcatLookup, check_entries, rule_doc, select
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class MinSeverity(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+def _file_findings(files: list[Path], encoding: str,
+                   gcat: GcatLookup | None) -> Iterator[Finding]:
+    for path in files:
+        if not path.is_file():
+            raise SourceError(f"{path}: error: no such file")
+        stream = open_stream(path, encoding)
+        yield from check_entries(stream.entries(), stream.reader.display, gcat)
+
+
+def _stored_findings(db: str | None) -> Iterator[Finding]:
+    from .store import open_store
+    from .store.findings import check_stored
+
+    with open_store(db) as store, store.engine.connect() as conn:
+        yield from check_stored(conn)
+
+
+def _gcat_from(db: str | None) -> GcatLookup | None:
+    from .store import open_store
+    from .store.findings import gcat_lookup
+
+    with open_store(db) as store, store.engine.connect() as conn:
+        return gcat_lookup(conn)
+
+
+def html_report(findings: list[Finding], title: str = "Kosmochron validation report") -> str:
+    """A self-contained HTML page: counts by rule and severity, then every finding."""
+    counts = Counter((f.rule, f.severity) for f in findings)
+    rows = "".join(
+        f"<tr><td><code>{html.escape(rule)}</code></td><td>{severity}</td><td>{n}</td>"
+        f"<td>{html.escape(rule_doc(rule))}</td></tr>"
+        for (rule, severity), n in sorted(counts.items()))
+    items = "".join(
+        f"<li class='{f.severity}'><code>{html.escape(f.source)}:{f.line}:{f.column}</code> "
+        f"<strong>{f.severity}</strong> <code>{html.escape(f.rule)}</code> "
+        f"{html.escape(f.entry)}{' · ' + html.escape(f.item) if f.item else ''}: "
+        f"{html.escape(f.message)}</li>" for f in findings)
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
+            f"max-width:60rem;margin:auto;padding:1rem}}td,th{{padding:.2rem .5rem;"
+            f"text-align:left;vertical-align:top}}.error{{color:#a00}}.warning{{color:#850}}"
+            f"</style></head><body><h1>{html.escape(title)}</h1><h2>Findings by rule</h2>"
+            f"<table><tr><th>Rule</th><th>Severity</th><th>Count</th><th>What it checks</th>"
+            f"</tr>{rows}</table><h2>Findings</h2><ul>{items}</ul></body></html>\n")
+
+
+def _write(findings: Iterable[Finding], fmt: CheckFormat) -> int:
+    errors = 0
+    if fmt is CheckFormat.text:
+        for f in findings:
+            errors += f.severity == "error"
+            print(f)
+        return errors
+    collected = list(findings)
+    errors = sum(f.severity == "error" for f in collected)
+    if fmt is CheckFormat.json:
+        json.dump([f.to_json() for f in collected], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(html_report(collected))
+    return errors
+
+
+def check(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Chronology files, parsed on the fly (default: the stored chronology).",
+        show_default=False)] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="The database (for the stored chronology, and GCAT for files).",
+        show_default=False)] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    rule: Annotated[list[str] | None, typer.Option(
+        "--rule", help=f"Only these rules: {', '.join(sorted(RULE_IDS))}.")] = None,
+    min_severity: Annotated[MinSeverity, typer.Option("--min-severity")] = MinSeverity.info,
+    encoding: Annotated[str, typer.Option("--encoding", "-e")] = "utf-8",
+) -> None:
+    """Check orbits (Kepler), unit pairs, dates, designators and the GCAT crosswalk;
+    print FILE:LINE:COL: severity: rule: message.  Status 1 if any error."""
+    unknown = [r for r in rule or [] if r not in RULE_IDS and r not in RULE_IDS.values()]
+    if unknown:
+        raise typer.BadParameter(f"unknown rule {unknown[0]!r}; rules: "
+                                 f"{', '.join(sorted(RULE_IDS))}", param_hint="--rule")
+    if files:
+        findings = _file_findings(files, encoding, _gcat_from(db) if db else None)
+    else:
+        findings = _stored_findings(db)
+    assert min_severity.value in SEVERITIES
+    errors = _write(select(findings, rule, min_severity.value), fmt)
+    raise typer.Exit(1 if errors else 0)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
