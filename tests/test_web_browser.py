@@ -138,9 +138,9 @@ def page(browser: Browser, guard: Guard) -> Iterator[Page]:
     assert guard.dialogs == [], f"a script ran: {guard.dialogs}"
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def assert_drawn(page: Page, selector: str, shapes: str) -> None:
@@ -175,6 +175,7 @@ def test_filter_to_proton_failures_with_the_form(page: Page) -> None:
     expect(page.get_by_label("Vehicle family")).to_have_value("Proton")
     expect(page.locator("#f-family option:checked")).to_have_text("Proton (4)")
     expect(page.get_by_role("link", name="Remove filter Outcome: failure")).to_be_visible()
+    expect(page.get_by_role("link", name="Remove filter Entries: all")).to_have_count(0)
     expect(page.get_by_text("Mars-96 (Mars 8)", exact=True)).to_be_visible()
     shot(page, "proton-failures")
 
@@ -244,7 +245,8 @@ def test_phone_width_has_no_horizontal_scroll(browser: Browser, guard: Guard, pa
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{path} scrolls sideways at 375px: {widths}"
     name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
-    shot(page, f"phone-{name}")
+    shot(page, f"phone-{name}", full_page=False)
+    shot(page, f"phone-{name}-full")
     context.close()
     assert guard.blocked == [] and guard.dialogs == []
 
@@ -260,7 +262,7 @@ def test_keyboard_tab_reaches_the_skip_link_first(page: Page) -> None:
     assert box is not None and box["y"] >= 0, "the focused skip link is on screen"
     outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none", "focus is visible"
-    shot(page, "skip-link")
+    shot(page, "skip-link", full_page=False)
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
     page.keyboard.press("Tab")

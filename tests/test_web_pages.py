@@ -203,6 +203,7 @@ def test_filters_narrow_the_chronology(client: TestClient) -> None:
     html = client.get("/?family=Proton&outcome=failure").text
     assert entries_of(html) == ["entry-failure"] * 4
     assert "Vehicle family: Proton" in html and "Outcome: failure" in html  # removable chips
+    assert "Entries: all" not in client.get("/?kind=all&family=Proton").text, "the default"
     assert client.get("/index.json?family=proton&outcome=failure").json()["total"] == 4
     assert client.get("/index.json?decade=1970").json()["total"] == 7
     assert client.get("/index.json?year=1973").json()["total"] == 4

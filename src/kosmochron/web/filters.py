@@ -111,6 +111,8 @@ def selection(query: Mapping[str, str], fixed: Mapping[str, str] | None = None) 
     """The selection from a page's query parameters (blank ones ignored; ``fixed`` ones,
     such as an entity page's own entity, always apply and have no facet)."""
     params = {k: query[k].strip() for k in PARAMS if k in query and query[k].strip()}
+    if params.get("kind") == "all":  # the default, as the form sends it
+        del params["kind"]
     if fixed:
         params.update(fixed)
     chosen = _filter(params)
