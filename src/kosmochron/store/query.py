@@ -343,14 +343,27 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     raise QueryError(f"bad statistic {by!r}: expected one of {', '.join(STAT_DIMENSIONS)}")
 
 
-def stats(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[StatRow]:
-    """Launches, failures, success rate with its Wilson interval and failed stages per key."""
+OUTCOME_DEFINITIONS = ("launch", "mission")
+
+
+def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
+          definition: str = "launch") -> list[StatRow]:
+    """Failures and success rate with its Wilson interval per key, and failed stages.
+
+    ``definition="launch"`` counts launches and their outcome (a ``FAILURE:`` in the
+    header); ``"mission"`` counts the payloads GCAT links and GCAT's mission
+    result for each (its ``Result`` code ``F`` is a failure), so a launch that
+    worked but whose probe died en route counts as a failure there."""
+    if definition not in OUTCOME_DEFINITIONS:
+        raise QueryError(f"bad outcome definition {definition!r}: expected launch or mission")
     f = replace(f or LaunchFilter(), kind="launch")
     key, joins = _dimension(by)
     base: sa.FromClause = entries
     for table, condition in joins:
         base = base.outerjoin(table, condition)
     filters = where(conn, f)
+    if definition == "mission":
+        return _mission_stats(key, base, filters, conn)
     grouped = conn.execute(
         sa.select(key.label("key"), sa.func.count().label("n"),
                   sa.func.count().filter(entries.c.outcome == "failure").label("failures"))
@@ -368,6 +381,25 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[Stat
         by_stage = dict(sorted(stages.get(str(k), {}).items(), key=lambda kv: (-kv[1], kv[0])))
         rows.append(StatRow(label, n, failures, (n - failures) / n if n else None, low, high,
                             by_stage))
+    return rows
+
+
+def _mission_stats(key: sa.ColumnElement[Any], base: sa.FromClause,
+                   filters: list[sa.ColumnElement[bool]], conn: Connection) -> list[StatRow]:
+    linked = (base.join(items, items.c.entry_id == entries.c.id)
+              .join(gcat_links, gcat_links.c.item_id == items.c.id)
+              .join(gcat_payloads, gcat_payloads.c.jcat == gcat_links.c.jcat))
+    failed = gcat_payloads.c.result.like("F%")
+    grouped = conn.execute(
+        sa.select(key.label("key"), sa.func.count().label("n"),
+                  sa.func.count().filter(failed).label("failures"))
+        .select_from(linked).where(*filters).group_by(key)
+        .order_by(key.asc().nulls_last())).all()
+    rows = []
+    for k, n, failures in grouped:
+        low, high = wilson_interval(n - failures, n)
+        rows.append(StatRow("(none)" if k is None else str(k), n, failures,
+                            (n - failures) / n if n else None, low, high, {}))
     return rows
 
 
