@@ -365,6 +365,28 @@ def export(
         print(f"wrote {path}", file=sys.stderr)
 
 
+def serve(
+    db: Db = None,
+    host: Annotated[str, typer.Option(
+        help="Interface to listen on (0.0.0.0: all).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+) -> None:
+    """Serve the JSON API (/api/v1, docs at /api/docs) and the web UI (uvicorn); by
+    default on the bundled Soviet Mars chronology."""
+    import uvicorn
+
+    from .api import create_app
+    from .store import Settings
+
+    settings = Settings.from_env(db)
+    # Open (migrate, seed) once before serving, so a bad --db is a one-line error here
+    # rather than a traceback from the app's startup; the app then opens its own store.
+    open_store(db).close()
+    print(f"kosmochron: serving {settings.url} on http://{host}:{port}/ "
+          f"(API docs: http://{host}:{port}/api/docs)", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
 def register(app: typer.Typer) -> None:
     """Add the database commands to the ``kosmochron`` app."""
     app.command()(ingest)
@@ -375,3 +397,4 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("import-gcat")(import_gcat)
     app.command()(sources)
+    app.command()(serve)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +20,7 @@ from . import browse, gcat, query, search
 from .db import Settings, StoreError, make_engine, migrate
 from .ingest import IngestResult, Progress, ingest, source_identity
 from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
-from .schema import ENTITY_TABLES, entries, source_texts, sources
+from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
 
 __all__ = ["LaunchDetail", "LaunchFilter", "LaunchList", "QueryError", "SearchHit", "Settings",
@@ -230,6 +230,18 @@ class Store:
         with self.engine.connect() as conn:
             return browse.entity_counts(conn, kind)
 
+    def entity_stats(self, kind: str, slug: str) -> StatRow:
+        """The statistics row of one entity (any kind, spacecraft types included)."""
+        with self.engine.connect() as conn:
+            return browse.entity_stats(conn, kind, slug)
+
+    def entity_launches(self, kind: str, slug: str, *, order: str = "date",
+                        limit: int | None = 100, offset: int = 0) -> tuple[LaunchList, int]:
+        """One page of an entity's launches and their total count."""
+        with self.engine.connect() as conn:
+            found, total = browse.entity_launches(conn, kind, slug, order, limit, offset)
+            return LaunchList(found), total
+
     def timeline(self, filter: LaunchFilter | None = None, *, limit: int | None = 5000,
                  **options: Any) -> list[dict[str, Any]]:
         """Light rows (id, date, family, outcome, first payload) for timeline charts."""
@@ -237,23 +249,22 @@ class Store:
         with self.engine.connect() as conn:
             return browse.timeline(conn, f, limit)
 
+    def payload_ids(self, *, cospar: str | None = None, satcat: int | None = None) -> list[int]:
+        """Ids of the payloads with a COSPAR designator (any spelling) or satellite number."""
+        with self.engine.connect() as conn:
+            return browse.payload_ids(conn, cospar=cospar, satcat=satcat)
+
+    def stored_source(self, identity: str) -> tuple[bytes, str]:
+        """The bytes and encoding of the source stored as exactly ``identity`` (a path as
+        :meth:`sources` lists it); unlike :meth:`render_source` it never looks at files."""
+        with self.engine.connect() as conn:
+            return browse.stored_source(conn, identity)
+
     def render_source(self, path: str | Path | None = None) -> bytes:
         """A stored source's bytes, rebuilt from its entries and text nodes."""
         identity = path if isinstance(path, str) and not Path(path).exists() \
             else source_identity(path)
-        with self.engine.connect() as conn:
-            src = conn.execute(sa.select(sources).where(sources.c.path == identity)).first()
-            if src is None:
-                known = ", ".join(r.path for r in conn.execute(sa.select(sources.c.path)))
-                raise QueryError(f"no stored source {identity!r}; stored: {known or 'none'}")
-            nodes = sa.union_all(
-                sa.select(entries.c.seq, entries.c.raw).where(entries.c.source_id == src.id),
-                sa.select(source_texts.c.seq, source_texts.c.raw)
-                .where(source_texts.c.source_id == src.id)).subquery()
-            parts: Sequence[str] = conn.execute(
-                sa.select(nodes.c.raw).order_by(nodes.c.seq)).scalars().all()
-        text = ("\ufeff" if src.bom else "") + "".join(parts)
-        return text.encode(src.encoding)
+        return self.stored_source(identity)[0]
 
 
 def open_store(db: str | None = None, *, seed_if_empty: bool = True) -> Store:

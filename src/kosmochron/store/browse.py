@@ -13,8 +13,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .query import LaunchFilter, QueryError, where
-from .schema import ENTITY_TABLES, entries, gcat_payloads, items, sources
+from .query import (
+    INT_MAX,
+    ORDERINGS,
+    LaunchFilter,
+    QueryError,
+    StatRow,
+    StoredEntry,
+    _attach_item_ids,
+    reparse,
+    where,
+    wilson_interval,
+)
+from .schema import ENTITY_TABLES, entries, gcat_payloads, items, source_texts, sources
 
 #: Facet name -> (label column, joins) over ``entries``.
 FACETS = ("family", "vehicle", "configuration", "site", "complex", "outcome", "decade", "year",
@@ -124,21 +135,109 @@ def payload(conn: Connection, payload_id: int) -> dict[str, Any]:
     return record
 
 
-def entity(conn: Connection, kind: str, slug: str) -> dict[str, Any]:
-    """One site, vehicle, family, program … by slug: its name and launch counts."""
+def _entity_row(conn: Connection, kind: str, slug: str) -> sa.Row[Any, Any, Any]:
     if kind not in ENTITY_TABLES:
         raise QueryError(f"bad entity kind {kind!r}: expected one of {', '.join(ENTITY_TABLES)}")
     table = ENTITY_TABLES[kind]
+    # A slug can come straight from a URL; PostgreSQL text cannot hold NUL characters.
     row = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug)
-                       .where(table.c.slug == slug)).first()
+                       .where(table.c.slug == slug.replace("\x00", ""))).first()
     if row is None:
         raise QueryError(f"no {kind} with slug {slug!r}")
-    f = LaunchFilter.from_options(**{kind: row.name})
+    return row
+
+
+def _entity_launches(kind: str, entity_id: int) -> list[sa.ColumnElement[bool]]:
+    """The launches of one entity, by its id: exact where a name filter could also match
+    another entity's slug, and it covers spacecraft types, which LaunchFilter cannot."""
+    clauses = [entries.c.kind == "launch"]
+    if kind in _ENTRY_ENTITY:
+        clauses.append(getattr(entries.c, _ENTRY_ENTITY[kind]) == entity_id)
+    else:
+        column = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
+        clauses.append(entries.c.id.in_(sa.select(items.c.entry_id).where(column == entity_id)))
+    return clauses
+
+
+def entity(conn: Connection, kind: str, slug: str) -> dict[str, Any]:
+    """One site, vehicle, family, program … by slug: its name and launch counts."""
+    row = _entity_row(conn, kind, slug)
     n, failures = conn.execute(
         sa.select(sa.func.count(), sa.func.count().filter(entries.c.outcome == "failure"))
-        .where(*where(conn, f))).one()
+        .where(*_entity_launches(kind, row.id))).one()
     return {"kind": kind, "id": row.id, "name": row.name, "slug": row.slug,
             "launches": int(n), "failures": int(failures)}
+
+
+def entity_stats(conn: Connection, kind: str, slug: str) -> StatRow:
+    """One entity's launches, failures, success rate (Wilson interval) and failed stages,
+    the row ``stats`` would give it, for every kind of entity."""
+    row = _entity_row(conn, kind, slug)
+    clauses = _entity_launches(kind, row.id)
+    n, failures = conn.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(entries.c.outcome == "failure"))
+        .where(*clauses)).one()
+    stages = conn.execute(sa.select(entries.c.failed_stage, sa.func.count())
+                          .where(*clauses, entries.c.failed_stage.is_not(None))
+                          .group_by(entries.c.failed_stage)).all()
+    low, high = wilson_interval(n - failures, n)
+    return StatRow(row.name, int(n), int(failures), (n - failures) / n if n else None, low, high,
+                   dict(sorted(((s, int(c)) for s, c in stages), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def entity_launches(conn: Connection, kind: str, slug: str, order: str = "date",
+                    limit: int | None = None, offset: int = 0) -> tuple[list[StoredEntry], int]:
+    """One page of an entity's launches and how many it has in all."""
+    if order not in ORDERINGS:
+        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+    row = _entity_row(conn, kind, slug)
+    clauses = _entity_launches(kind, row.id)
+    query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
+             .join(sources, sources.c.id == entries.c.source_id)
+             .where(*clauses).order_by(*ORDERINGS[order]).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    found = [StoredEntry(id_, path, reparse(raw, path, line))
+             for id_, path, line, raw in conn.execute(query)]
+    _attach_item_ids(conn, found)
+    total = conn.execute(sa.select(sa.func.count()).select_from(entries).where(*clauses))
+    return found, int(total.scalar_one())
+
+
+def payload_ids(conn: Connection, *, cospar: str | None = None,
+                satcat: int | None = None) -> list[int]:
+    """Ids of the payloads with this designator (as written, normalized or in GCAT's
+    spelling) or this satellite number: the payloads themselves, not their launch's."""
+    condition: sa.ColumnElement[bool]
+    if cospar is not None:
+        value = cospar.replace("\x00", "")
+        condition = sa.or_(items.c.cospar == value, items.c.cospar_normalized == value,
+                           items.c.cospar_gcat == value)
+    elif satcat is not None and 0 <= satcat <= INT_MAX:
+        condition = items.c.satcat == satcat
+    else:
+        return []
+    return list(conn.execute(sa.select(items.c.id).where(condition).order_by(items.c.id))
+                .scalars())
+
+
+def stored_source(conn: Connection, identity: str) -> tuple[bytes, str]:
+    """The bytes of the source stored under exactly ``identity`` (its ``sources.path``) and
+    their encoding, rebuilt from its entries and text nodes.  No file-system lookup: a
+    server passes user input here."""
+    src = conn.execute(sa.select(sources).where(sources.c.path == identity.replace("\x00", "")))\
+        .first()
+    if src is None:
+        known = ", ".join(r.path for r in conn.execute(sa.select(sources.c.path)
+                                                         .order_by(sources.c.id)))
+        raise QueryError(f"no stored source {identity!r}; stored: {known or 'none'}")
+    nodes = sa.union_all(
+        sa.select(entries.c.seq, entries.c.raw).where(entries.c.source_id == src.id),
+        sa.select(source_texts.c.seq, source_texts.c.raw)
+        .where(source_texts.c.source_id == src.id)).subquery()
+    parts = conn.execute(sa.select(nodes.c.raw).order_by(nodes.c.seq)).scalars().all()
+    text = ("\ufeff" if src.bom else "") + "".join(parts)
+    return text.encode(src.encoding), str(src.encoding)
 
 
 def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:

@@ -1,0 +1,37 @@
+"""Property tests of the REST API against its own OpenAPI document (schemathesis).
+
+Every operation of ``/api/v1/openapi.json`` is called with generated requests, valid
+and invalid, on a seeded SQLite store.  Schemathesis' default checks apply: no 5xx,
+status codes, content types, headers and bodies as documented, valid data accepted
+and invalid data rejected.
+
+The app is built from settings, so its store is opened (and the database seeded) by
+the app's lifespan, which schemathesis starts when it loads the schema and stops at
+exit.  (``schemathesis.pytest.from_fixture`` would defer even that, but it does not
+run under this pytest.)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.generation.case import Case
+
+from kosmochron.api import create_app
+from kosmochron.store import Settings
+
+_DATABASE_DIR = tempfile.TemporaryDirectory(prefix="kosmochron-schemathesis-",
+                                            ignore_cleanup_errors=True)
+APP = create_app(Settings.from_env(str(Path(_DATABASE_DIR.name) / "kosmochron.sqlite3")))
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_every_operation_keeps_its_contract(case: Case[Any]) -> None:
+    case.call_and_validate()
