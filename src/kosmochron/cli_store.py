@@ -285,13 +285,16 @@ def stats(
     program: Annotated[str | None, typer.Option()] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
+    definition: Annotated[str, typer.Option(
+        "--outcome-definition", help="launch (FAILURE: in the header) or mission (GCAT's "
+        "result per payload, after import-gcat)")] = "launch",
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.table,
 ) -> None:
     """Launches, failures and success rate (Wilson 95% interval) per group, with the
     failed-stage breakdown."""
     f = _filter(family=family, program=program, date_from=date_from, date_to=date_to)
     with open_store(db) as store:
-        rows = store.stats(by, f)
+        rows = store.stats(by, f, definition=definition)
     if fmt is StatsFormat.json:
         json.dump([_stat_json(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -299,8 +302,9 @@ def stats(
     if fmt is StatsFormat.csv:
         _write_csv([_stat_json(r) for r in rows])
         return
-    table = Table(title=f"Launches by {by}")
-    for column in (by, "launches", "failures", "success", "95% interval", "failed stages"):
+    counted = "launches" if definition == "launch" else "payloads (GCAT result)"
+    table = Table(title=f"{counted.capitalize()} by {by}")
+    for column in (by, counted, "failures", "success", "95% interval", "failed stages"):
         table.add_column(column, justify="left" if column in (by, "failed stages") else "right")
     for r in rows:
         rate = "–" if r.success_rate is None else f"{r.success_rate:.0%}"

@@ -165,10 +165,14 @@ class Store:
         with self.engine.connect() as conn:
             return search.search(conn, text, limit, offset)
 
-    def stats(self, by: str, filter: LaunchFilter | None = None, **options: Any) -> list[StatRow]:
+    def stats(self, by: str, filter: LaunchFilter | None = None, *,
+              definition: str = "launch", **options: Any) -> list[StatRow]:
+        """Success rates per group; ``definition="mission"`` uses GCAT's per-payload
+        mission result (after ``import-gcat``) instead of the launch outcome, and
+        then ``launches`` counts the linked payloads."""
         f = filter or LaunchFilter.from_options(**options)
         with self.engine.connect() as conn:
-            return query.stats(conn, by, f)
+            return query.stats(conn, by, f, definition)
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)
