@@ -1,6 +1,7 @@
-"""The web UI in a real browser: Debian's Chromium driven by Playwright against a
-real uvicorn server on 127.0.0.1, over an SQLite store seeded with the bundled
-chronology plus a chronology made of ``<script>`` tags.
+"""The web UI in a real browser: Debian's Chromium driven by Playwright against the
+real app (:func:`kosmochron.api.create_app`) served by uvicorn on 127.0.0.1, over
+an SQLite store seeded with the bundled chronology plus a chronology made of
+``<script>`` tags.
 
 Chromium never touches the network: every request not to the test server is
 aborted and recorded, and the test fails if there was one.  Screenshots go to
@@ -9,7 +10,6 @@ aborted and recorded, and the test fails if there was one.  Screenshots go to
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import threading
 import time
@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -31,8 +29,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from kosmochron.store import Store, open_store
-from kosmochron.web import router, static_dir
+from kosmochron.api import create_app
+from kosmochron.store import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -43,20 +41,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium (./dev test installs it)")
-
-
-def make_app(store: Store) -> FastAPI:
-    """The real app when the API module exists, else the web router on a bare app."""
-    if importlib.util.find_spec("kosmochron.api") is not None:
-        from kosmochron.api import create_app
-
-        app: FastAPI = create_app(store=store)
-        return app
-    app = FastAPI()
-    app.state.store = store
-    app.include_router(router)
-    app.mount("/static", StaticFiles(directory=static_dir), name="static")
-    return app
 
 
 def free_port() -> int:
@@ -72,7 +56,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = open_store(str(tmp_path_factory.mktemp("browser") / "kc.sqlite3"))
     store.ingest([HOSTILE])
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(make_app(store), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
