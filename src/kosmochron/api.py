@@ -26,6 +26,7 @@ import hashlib
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import quote
 
@@ -49,6 +50,7 @@ from .store import LaunchFilter, QueryError, Settings, StatRow, Store, StoredEnt
 from .store.browse import FACETS
 from .store.query import INT_MAX, ORDERINGS, STAT_DIMENSIONS, parse_date_bound
 from .store.schema import ENTITY_TABLES
+from .validate import RULE_IDS
 from .web import router as web_router
 from .web import static_dir
 
@@ -167,6 +169,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "EntityDetail": _obj({"kind": STR, "id": INT, "name": STR, "slug": STR, "url": STR,
                           "stats": _ref("StatRow"), "launches": _ref("LaunchPage")}),
     "Index": {"type": "object", "additionalProperties": STR},
+    "Finding": _obj({"rule": STR, "severity": {"enum": ["info", "warning", "error"]},
+                     "source": STR, "line": INT, "column": INT, "entry": STR, "item": OSTR,
+                     "entry_id": OINT, "item_id": OINT, "message": STR,
+                     "evidence": {"type": "object"}}),
+    "Findings": _obj({"count": INT, "counts": {"type": "object", "additionalProperties": COUNTS},
+                      "results": _arr(_ref("Finding"))}),
 }
 
 
@@ -444,12 +452,42 @@ def search(request: Request, store: StoreDep,
 @api.get("/stats", summary="Launches, failures and success rates per group",
          responses=_ok("Stats", "One row per group, and the failed stages over all."))
 def stats(store: StoreDep, f: FilterDep, by: Annotated[Dimension, Query(
-        description="What to group by.")] = "family") -> JSONResponse:
+        description="What to group by.")] = "family",
+          definition: Annotated[Literal["launch", "mission"], Query(
+              description="launch: the launch outcome (FAILURE: in the header); mission: "
+              "GCAT's result per linked payload (then `launches` counts payloads).")]
+          = "launch") -> JSONResponse:
     """Success rates come with their Wilson 95% interval, honest for small groups."""
     with _store_errors(422):
-        rows = store.stats(by, f)
+        rows = store.stats(by, f, definition=definition)
         stages = store.failed_stages(f)
     return JSONResponse({"by": by, "results": [_stat(r) for r in rows], "failed_stages": stages})
+
+
+Severity = Literal["info", "warning", "error"]
+#: Rule ids and rule families, so the OpenAPI spec lists what ``rule`` accepts.
+RuleId = StrEnum("RuleId", {name: name for name in sorted({*RULE_IDS, *RULE_IDS.values()})})  # type: ignore[misc]  # built from the rule table, not spelt out twice
+
+
+@api.get("/findings", summary="Validation findings on the stored chronology",
+         responses=_ok("Findings", "Findings with counts by rule and severity."))
+def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
+        description="Only these rule ids or families (repeatable).")] = None,
+             min_severity: Annotated[Severity, Query(
+                 description="The lowest severity to list.")] = "info",
+             launch_id: Annotated[int | None, Query(
+                 ge=1, le=INT_MAX, description="Only this launch's findings.")] = None,
+             limit: Limit = 50, offset: Offset = 0) -> JSONResponse:
+    """Orbits against Kepler (with the central body), unit pairs, dates, designators,
+    the GCAT crosswalk: each finding with the evidence it used."""
+    with _store_errors(422):
+        found = store.findings([r.value for r in rule or []], min_severity, launch_id)
+    counts: dict[str, dict[str, int]] = {}
+    for f in found:
+        counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
+        counts[f.rule][f.severity] += 1
+    return JSONResponse({"count": len(found), "counts": counts,
+                         "results": [f.to_json() for f in found[offset:offset + limit]]})
 
 
 @api.get("/entities/{kind}", summary="Sites, families, programs … with launch counts",

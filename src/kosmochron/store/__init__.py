@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -22,6 +22,9 @@ from .ingest import IngestResult, Progress, ingest, source_identity
 from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
+
+if TYPE_CHECKING:
+    from ..validate import Finding
 
 __all__ = ["LaunchDetail", "LaunchFilter", "LaunchList", "QueryError", "SearchHit", "Settings",
            "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
@@ -68,6 +71,9 @@ class Store:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
+        #: (data version, every finding): checking re-parses every stored entry, so
+        #: the result is kept until the data changes.
+        self._findings: tuple[str, list[Finding]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -197,6 +203,26 @@ class Store:
 
         with self.engine.connect() as conn:
             return exports.export(conn, fmt, out, filter)
+
+    # -- validation ----------------------------------------------------------
+
+    def findings(self, rules: list[str] | None = None, min_severity: str = "info",
+                 entry_id: int | None = None) -> list[Finding]:
+        """The validation findings on the stored chronology (see
+        :mod:`kosmochron.validate`), filtered by rule id or family, severity and entry."""
+        from ..validate import SEVERITIES, select
+        from .findings import check_stored
+
+        if min_severity not in SEVERITIES:
+            raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
+        version = self.version()
+        if self._findings is None or self._findings[0] != version:
+            with self.engine.connect() as conn:
+                self._findings = (version, list(check_stored(conn)))
+        found = self._findings[1]
+        if entry_id is not None:
+            found = [f for f in found if f.entry_id == entry_id]
+        return list(select(found, rules, min_severity))
 
     # -- browsing, for the API and the web UI ---------------------------------
 
