@@ -16,9 +16,7 @@ import pytest
 
 from kosmochron import Document
 from kosmochron.export import item_json
-from kosmochron.web import charts
-from kosmochron.web.charts import RateRow, TimelinePoint
-from kosmochron.web.orbits import (
+from kosmochron.orbits import (
     BODIES,
     EARTH,
     MARS,
@@ -30,6 +28,8 @@ from kosmochron.web.orbits import (
     infer_orbit,
     kepler_period_min,
 )
+from kosmochron.web import charts
+from kosmochron.web.charts import RateRow, TimelinePoint
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & \'quotes\''

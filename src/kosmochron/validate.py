@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .model import Cospar, Distance, Entry, Item, Mass
-from .web.orbits import infer_orbit
+from .orbits import infer_orbit
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")

@@ -120,7 +120,7 @@ entries = Table(
     Column("configuration_id", Integer, ForeignKey("configurations.id")),
     Column("outcome", String(10)),
     Column("failure", Text),
-    Column("failed_stage", String(4)),
+    Column("failed_stage", Text),
     Column("has_errors", Boolean, nullable=False),
     Column("fields", FieldList, nullable=False),
     Column("raw", Text, nullable=False),

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .orbits import OrbitFit
+from ..orbits import OrbitFit
 
 SUCCESS = "#1a7f37"
 FAILURE = "#c62828"

@@ -30,10 +30,10 @@ from markupsafe import Markup
 from ..appstate import HttpError, get_store
 from ..export import diagnostic_json, entry_json, item_json
 from ..model import Entry, Field
+from ..orbits import OrbitFit, infer_orbit
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
 from ..store.query import wilson_interval
 from . import charts, filters
-from .orbits import OrbitFit, infer_orbit
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"

@@ -161,7 +161,7 @@ def upgrade() -> None:
         sa.Column("configuration_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=10), nullable=True),
         sa.Column("failure", sa.Text(), nullable=True),
-        sa.Column("failed_stage", sa.String(length=4), nullable=True),
+        sa.Column("failed_stage", sa.Text(), nullable=True),
         sa.Column("has_errors", sa.Boolean(), nullable=False),
         sa.Column("fields", FIELD_LIST, nullable=False),
         sa.Column("raw", sa.Text(), nullable=False),

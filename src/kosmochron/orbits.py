@@ -2,8 +2,9 @@
 
 Encyclopedia Astronautica gives ``Apogee``/``Perigee`` for every orbit, even
 one around Mars ("Parameters are for Mars orbit."), as altitudes above the
-surface.  To draw the orbit around the right body we predict the period each
-candidate body would give those apsides, ``T = 2π √(a³/GM)`` with
+surface.  To draw the orbit around the right body (the web UI) and to check
+it (:mod:`kosmochron.validate`) we predict the period each candidate body
+would give those apsides, ``T = 2π √(a³/GM)`` with
 ``a = R + (apoapsis + perigee)/2``, and take the body whose prediction is
 closest to the stated period (relative error).  The narrative's own hint is
 corroboration, and decides when there is no period or when it names a body
