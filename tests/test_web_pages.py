@@ -443,3 +443,29 @@ def test_json_twins_carry_the_text_as_data(hostile: TestClient) -> None:
     data = hostile.get(f"/launches/{launch['id']}.json").json()
     assert data["lv_family"] == '<script>alert("family")</script>'
     assert data["diagnostics"][0]["severity"] == "error"
+
+
+# --- validation findings (issue 5) ----------------------------------------------------
+
+
+def test_findings_report_page_and_twin(client: TestClient) -> None:
+    page = client.get("/findings")
+    assert page.status_code == 200
+    assert "<h1>Validation report</h1>" in page.text
+    assert "orbit-kepler" in page.text
+    twin = client.get("/findings.json", params={"rule": "orbit-kepler"}).json()
+    assert twin["count"] == len(twin["results"]) > 0
+    assert all(f["evidence"]["central_body"] for f in twin["results"])
+    assert client.get("/findings", params={"rule": "no-such-rule"}).status_code == 400
+    bad = client.get("/findings.json", params={"min_severity": "fatal"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_value"
+
+
+def test_launch_page_shows_its_findings(client: TestClient) -> None:
+    launches = client.get("/.json").json()
+    mars2 = next(e for e in launches["entries"] if any(i["name"] == "Mars 2" for i in e["items"]))
+    data = client.get(f"/launches/{mars2['id']}.json").json()
+    orbit = [f for f in data["findings"] if f["rule"] == "orbit-kepler"]
+    assert orbit and orbit[0]["evidence"]["central_body"] == "Mars"
+    page = client.get(f"/launches/{mars2['id']}").text
+    assert "<h2 id=\"findings-h\">Checks</h2>" in page and "orbit about Mars" in page

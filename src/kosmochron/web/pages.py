@@ -33,6 +33,7 @@ from ..model import Entry, Field
 from ..orbits import OrbitFit, infer_orbit
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
 from ..store.query import wilson_interval
+from ..validate import RULE_IDS, SEVERITIES, rule_doc
 from . import charts, filters
 
 router = APIRouter(include_in_schema=False)
@@ -341,8 +342,10 @@ def launch(request: Request, store: Store) -> Page:
         raw_lines.pop()
     lines = [(entry.line + i, text, entry.line + i in diag_lines)
              for i, text in enumerate(raw_lines)]
+    findings = store.findings(entry_id=entry_id)
     data = {**stored_json(stored),
             "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
+            "findings": [f.to_json() for f in findings],
             "raw": detail.raw,
             "gcat": {str(k): v for k, v in detail.gcat.items()},
             "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
@@ -350,6 +353,7 @@ def launch(request: Request, store: Store) -> Page:
     return Page("launch.html", title, data, {
         "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
+        "findings": findings,
         "heading": names or entry.date.text})
 
 
@@ -416,6 +420,28 @@ def entity(request: Request, store: Store) -> Page:
                                              title=f"{found['name']}: failures by stage"))
         if stages else None,
         "by_decade": by_decade, "by_family": by_family, "stages": stages, **listing})
+
+
+@twin("/findings", "/findings.json")
+def findings_page(request: Request, store: Store) -> Page:
+    """The validation report: counts by rule and severity, then the findings."""
+    rule = request.query_params.get("rule") or None
+    min_severity = request.query_params.get("min_severity") or "info"
+    if rule is not None and rule not in RULE_IDS and rule not in RULE_IDS.values():
+        raise HttpError(400, "bad_value", f"unknown rule {rule!r}",
+                        {"parameter": "rule", "known": sorted(RULE_IDS)})
+    if min_severity not in SEVERITIES:
+        raise HttpError(400, "bad_value", f"bad severity {min_severity!r}",
+                        {"parameter": "min_severity", "known": list(SEVERITIES)})
+    found = store.findings([rule] if rule else None, min_severity)
+    tally: dict[str, dict[str, int]] = {}
+    for f in found:
+        tally.setdefault(f.rule, {"info": 0, "warning": 0, "error": 0})[f.severity] += 1
+    counts = [{"rule": r, **n, "doc": rule_doc(r)} for r, n in sorted(tally.items())]
+    data = {"count": len(found), "counts": counts, "results": [f.to_json() for f in found]}
+    return Page("findings.html", "Validation report", data, {
+        "total": len(found), "counts": counts, "shown": found[:500],
+        "rules": sorted({*RULE_IDS}), "chosen_rule": rule, "min_severity": min_severity})
 
 
 @twin("/charts", "/charts.json")
