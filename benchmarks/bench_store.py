@@ -78,7 +78,7 @@ def main() -> int:
 
     path = corpus(args.launches)
     out = HERE / "out"
-    sqlite_db = out / f"store-{args.launches}.sqlite3"
+    sqlite_db = out / f"ingest-bench-{args.launches}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_db}{suffix}").unlink(missing_ok=True)
 
