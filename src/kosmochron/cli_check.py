@@ -17,8 +17,12 @@ from typing import Annotated
 
 import typer
 
-from .source import SourceError, open_stream
+from .source import ChronologyStream, SourceError, open_stream
 from .validate import RULE_IDS, SEVERITIES, Finding, GcatLookup, check_entries, rule_doc, select
+
+#: What ``--rule`` accepts: a finding's rule id or the family (rule function) it
+#: belongs to, e.g. ``cospar`` for every ``cospar-*`` id.
+_RULE_NAMES = ", ".join(sorted(set(RULE_IDS) | set(RULE_IDS.values())))
 
 
 class CheckFormat(StrEnum):
@@ -33,12 +37,22 @@ class MinSeverity(StrEnum):
     error = "error"
 
 
-def _file_findings(files: list[Path], encoding: str,
-                   gcat: GcatLookup | None) -> Iterator[Finding]:
+def _streams(files: list[Path], encoding: str) -> list[ChronologyStream]:
+    """The files' streams, checked before any finding is printed (as ``parse`` does):
+    a missing second file or an unknown encoding must not follow half a report."""
     for path in files:
         if not path.is_file():
-            raise SourceError(f"{path}: error: no such file")
-        stream = open_stream(path, encoding)
+            what = "is a directory, not a file" if path.is_dir() else "no such file"
+            raise SourceError(f"{path}: error: {what}")
+    try:
+        return [open_stream(path, encoding) for path in files]
+    except SourceError as exc:  # an unknown encoding: no file to name
+        raise SourceError(f"kosmochron: error: {exc}") from None
+
+
+def _file_findings(streams: list[ChronologyStream],
+                   gcat: GcatLookup | None) -> Iterator[Finding]:
+    for stream in streams:
         yield from check_entries(stream.entries(), stream.reader.display, gcat)
 
 
@@ -83,17 +97,33 @@ def html_report(findings: list[Finding], title: str = "Kosmochron validation rep
 def _write(findings: Iterable[Finding], fmt: CheckFormat) -> int:
     errors = 0
     if fmt is CheckFormat.text:
-        for f in findings:
-            errors += f.severity == "error"
-            print(f)
+        try:
+            for f in findings:
+                errors += f.severity == "error"
+                print(f)
+        except BrokenPipeError:
+            # ``kosmochron check | head``: the reader left, which is not an error finding
+            # (Click would exit 1, the status for one); ``main`` maps this to status 0.
+            from .cli import ReaderGone
+
+            raise ReaderGone from None
         return errors
-    collected = list(findings)
+    # A file that stops early (an undecodable byte) still gets a complete document
+    # of the findings so far, so stdout is valid JSON whatever the status.
+    collected: list[Finding] = []
+    stop: SourceError | None = None
+    try:
+        collected.extend(findings)
+    except SourceError as exc:
+        stop = exc
     errors = sum(f.severity == "error" for f in collected)
     if fmt is CheckFormat.json:
         json.dump([f.to_json() for f in collected], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(html_report(collected))
+    if stop is not None:
+        raise stop
     return errors
 
 
@@ -106,7 +136,7 @@ def check(
         show_default=False)] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
     rule: Annotated[list[str] | None, typer.Option(
-        "--rule", help=f"Only these rules: {', '.join(sorted(RULE_IDS))}.")] = None,
+        "--rule", help=f"Only these rules (ids or families): {_RULE_NAMES}.")] = None,
     min_severity: Annotated[MinSeverity, typer.Option("--min-severity")] = MinSeverity.info,
     encoding: Annotated[str, typer.Option("--encoding", "-e")] = "utf-8",
 ) -> None:
@@ -114,10 +144,11 @@ def check(
     print FILE:LINE:COL: severity: rule: message.  Status 1 if any error."""
     unknown = [r for r in rule or [] if r not in RULE_IDS and r not in RULE_IDS.values()]
     if unknown:
-        raise typer.BadParameter(f"unknown rule {unknown[0]!r}; rules: "
-                                 f"{', '.join(sorted(RULE_IDS))}", param_hint="--rule")
+        raise typer.BadParameter(f"unknown rule {unknown[0]!r}; rules: {_RULE_NAMES}",
+                                 param_hint="--rule")
     if files:
-        findings = _file_findings(files, encoding, _gcat_from(db) if db else None)
+        streams = _streams(files, encoding)
+        findings = _file_findings(streams, _gcat_from(db) if db else None)
     else:
         findings = _stored_findings(db)
     assert min_severity.value in SEVERITIES

@@ -119,7 +119,13 @@ def rule_orbit_kepler(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
     whose predicted period matches the stated one is the central body (Earth,
     Moon, Mars, Venus or the Sun); the narrative's "Parameters are for Mars
     orbit" corroborates it, and a narrative naming another body is a conflict.
-    Reported at info when consistent, so every orbit's central body is on record."""
+    Reported at info when consistent, so every orbit's central body is on record.
+
+    The central body is :func:`infer_orbit`'s, the one the web page draws: the
+    narrative's body when it fits within its tolerance, else the best fit.  The
+    conflict is judged against Kepler alone: the narrative's body is not
+    consistent (more than 5% off) while another body fits better, whether or not
+    the drawing follows the narrative."""
     apogee, perigee = item.typed("Apogee"), item.typed("Perigee")
     if not isinstance(apogee, Distance) or not isinstance(perigee, Distance):
         return
@@ -136,23 +142,38 @@ def rule_orbit_kepler(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
                           f"no period stated; central body taken as {fit.body.name} "
                           f"({fit.basis}); Kepler gives {fit.predicted_period_min:,.1f} min",
                           evidence, column=column)
-    elif error <= ORBIT_CONSISTENT:
+        return
+    # Kepler's own inference, the narrative aside (the first body of the best fits).
+    best = min(fit.candidates, key=lambda c: c.relative_error or 0.0)
+    evidence["best_fit"] = {"body": best.body.name, "relative_error": best.relative_error}
+    if error <= ORBIT_CONSISTENT:
         yield ctx.finding("orbit-kepler", "info", entry, item,
                           f"orbit about {fit.body.name}: Kepler gives "
                           f"{fit.predicted_period_min:,.1f} min for {period:,.2f} min stated "
                           f"({error:.1%} off)", evidence, column=column)
     else:
         severity: Severity = "warning" if error <= ORBIT_ROUGH else "error"
-        closest = "roughly consistent with" if severity == "warning" else "consistent with no " \
-            "body; closest is"
-        yield ctx.finding("orbit-kepler", severity, entry, item,
-                          f"period {period:,.2f} min is {closest} an orbit about "
-                          f"{fit.body.name} ({fit.predicted_period_min:,.1f} min, {error:.1%} "
-                          "off); check the apsides and period", evidence, column=column)
-    if fit.hint is not None and fit.hint != fit.body:
+        if best.body != fit.body:  # the narrative's body, drawn although another fits better
+            message = (f"period {period:,.2f} min is {error:.1%} off an orbit about "
+                       f"{fit.body.name}, the body the narrative names "
+                       f"({fit.predicted_period_min:,.1f} min); {best.body.name} fits better "
+                       f"({best.period_min:,.1f} min, {best.relative_error or 0.0:.1%} off)")
+        else:
+            closest = "roughly consistent with" if severity == "warning" else \
+                "consistent with no body; closest is"
+            message = (f"period {period:,.2f} min is {closest} an orbit about "
+                       f"{fit.body.name} ({fit.predicted_period_min:,.1f} min, {error:.1%} "
+                       "off); check the apsides and period")
+        yield ctx.finding("orbit-kepler", severity, entry, item, message, evidence,
+                          column=column)
+    hinted = next((c for c in fit.candidates if c.body == fit.hint), None)
+    if hinted is not None and hinted.body != best.body \
+            and (hinted.relative_error or 0.0) > ORBIT_CONSISTENT:
         yield ctx.finding("orbit-hint-conflict", "warning", entry, item,
-                          f"the narrative says the parameters are for {fit.hint.name} orbit, "
-                          f"but the period fits {fit.body.name}", evidence, column=column)
+                          f"the narrative says the parameters are for {hinted.body.name} orbit "
+                          f"({hinted.relative_error or 0.0:.1%} off), but the period fits "
+                          f"{best.body.name} ({best.relative_error or 0.0:.1%} off)",
+                          evidence, column=column)
 
 
 _NARRATIVE_ORBIT = re.compile(
@@ -327,10 +348,13 @@ def rule_cospar(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
 
 def rule_duplicates(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
     """A designator or satellite number names one object: the same one on two
-    payloads (placeholders aside) is a copy error or a shared number worth a note."""
+    payloads (placeholders aside) is a copy error or a shared number worth a note.
+    Designators are compared in their normal form, so ``1962-B-Iota-1`` and
+    ``1962-Beta-Iota-1`` are the same designator spelt two ways."""
     cospar = item.typed("COSPAR")
     if isinstance(cospar, Cospar) and cospar.kind != "placeholder":
-        first = ctx.designators.setdefault(cospar.text, (item.name, item.line))
+        first = ctx.designators.setdefault(cospar.normalized or cospar.text,
+                                           (item.name, item.line))
         if first[1] != item.line:
             yield ctx.finding("duplicate-designator", "warning", entry, item,
                               f"designator {cospar.text} is also on {first[0]} (line {first[1]})",
@@ -358,7 +382,9 @@ def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
     """McDowell's GCAT is the reference catalog: the row with the payload's
     satellite number (or designator) should agree on the designator, the launch
     day and, loosely, the name.  GCAT's Result and Program are shown beside ours
-    so the launch outcome and the payload's mission result can be compared."""
+    so the launch outcome and the payload's mission result can be compared.  A
+    payload GCAT lacks is reported at info (a failure designator FyymmddX rarely
+    matches: GCAT names failed launches its own way)."""
     if ctx.gcat is None:
         return
     satcat = item.typed("USAF Sat Cat")
@@ -370,8 +396,12 @@ def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
     row = ctx.gcat(number, piece)
     column = _column_of(item, "USAF Sat Cat" if number is not None else "COSPAR")
     if row is None:
+        # GCAT files failed launches under its own pseudo-designators (yyyy-Xnnn): a
+        # FyymmddX one can only match if the catalog happens to use it too.
+        why = " (GCAT designates failed launches its own way, yyyy-Xnnn)" \
+            if isinstance(cospar, Cospar) and cospar.kind == "failure" and number is None else ""
         yield ctx.finding("gcat-crosswalk", "info", entry, item,
-                          f"no GCAT payload row for {number or piece}",
+                          f"no GCAT payload row for {number or piece}{why}",
                           {"satcat": number, "piece": piece}, column=column)
         return
     evidence = {"jcat": row.get("jcat"), "gcat_piece": row.get("piece"),
@@ -436,13 +466,17 @@ def rule_doc(rule_id: str) -> str:
 
 
 def check_entry(ctx: Context, entry: Entry) -> Iterator[Finding]:
-    """Every rule over one entry and its payloads; updates the context afterwards."""
+    """Every rule over one entry and its payloads; updates the context afterwards.
+
+    Only a dated entry becomes the one the next is ordered against: an entry whose
+    date denotes no interval must not hide a misplaced entry after it."""
     for rule in ENTRY_RULES.values():
         yield from rule(ctx, entry)
     for item in entry.items:
         for item_rule in ITEM_RULES.values():
             yield from item_rule(ctx, entry, item)
-    ctx.previous = entry
+    if entry.date.start is not None and entry.date.end is not None:
+        ctx.previous = entry
 
 
 def check_entries(entries: Iterable[Entry], source: str, gcat: GcatLookup | None = None,

@@ -1,0 +1,144 @@
+"""Validation over the stored chronology (``check_stored``): the same findings as the
+file, plus database ids; the GCAT crosswalk once a catalog is imported, matching the
+reviewed golden file.  Every test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from db_support import GCAT_SAMPLE, SEED_NAME, SEED_TEXT, write_text
+from kosmochron import parse_file
+from kosmochron.store import Store
+from kosmochron.store.findings import check_stored, gcat_lookup, stored_entries
+from kosmochron.store.schema import entries, items, sources
+from kosmochron.validate import Finding, check_entries
+
+pytest_plugins = ["db_support"]
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "seed-findings.json")
+                    .read_text(encoding="utf-8"))
+FIXTURES = Path(__file__).parent / "fixtures"
+
+Key = tuple[Any, ...]
+
+
+def stored(store: Store) -> list[Finding]:
+    with store.engine.connect() as conn:
+        return list(check_stored(conn))
+
+
+def key(f: Finding) -> Key:
+    """Everything a finding says but its database ids."""
+    return (f.rule, f.severity, f.source, f.line, f.column, f.entry, f.item, f.message,
+            json.dumps(f.evidence, sort_keys=True))
+
+
+def golden_key(f: Finding) -> Key:
+    return (f.rule, f.entry, f.item, f.severity, f.line)
+
+
+def golden_set(with_gcat: bool) -> set[Key]:
+    return {(g["rule"], g["entry"], g["item"], g["severity"], g["line"])
+            for g in GOLDEN["findings"] if with_gcat or g["rule"] != "gcat-crosswalk"}
+
+
+def diff(actual: set[Key], expected: set[Key]) -> str:
+    lines = [f"+ {a}" for a in sorted(actual - expected, key=str)]
+    lines += [f"- {e}" for e in sorted(expected - actual, key=str)]
+    return "findings differ from tests/golden/seed-findings.json:\n" + "\n".join(lines)
+
+
+def test_stored_findings_are_the_files_plus_ids(store: Store) -> None:
+    from_file = list(check_entries(parse_file().entries, SEED_NAME))
+    found = stored(store)
+    assert [key(f) for f in found] == [key(f) for f in from_file]  # same, in the same order
+    assert all(f.entry_id is None and f.item_id is None for f in from_file)
+    with store.engine.connect() as conn:
+        entry_lines = dict(conn.execute(sa.select(entries.c.id, entries.c.line)).all())
+        item_rows = {r.id: r for r in conn.execute(
+            sa.select(items.c.id, items.c.entry_id, items.c.line, items.c.name))}
+    for f in found:
+        assert f.entry_id in entry_lines
+        if f.item is None:
+            assert f.item_id is None and entry_lines[f.entry_id] == f.line
+            continue
+        assert f.item_id is not None
+        row = item_rows[f.item_id]
+        assert (row.entry_id, row.line, row.name) == (f.entry_id, f.line, f.item)
+
+
+def test_crosswalk_only_after_import_and_the_golden_file(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert gcat_lookup(conn) is None
+    before = stored(store)
+    assert not [f for f in before if f.rule == "gcat-crosswalk"]
+    assert {golden_key(f) for f in before} == golden_set(with_gcat=False)
+
+    store.import_gcat(GCAT_SAMPLE)
+    after = stored(store)
+    actual = {golden_key(f) for f in after}
+    assert actual == golden_set(with_gcat=True), diff(actual, golden_set(with_gcat=True))
+    assert len(after) == len(actual)  # no finding twice
+    # The other rules are untouched by the catalog.
+    assert [key(f) for f in after if f.rule != "gcat-crosswalk"] == [key(f) for f in before]
+    crosswalk = {f.item: f for f in after if f.rule == "gcat-crosswalk"}
+    mars2 = crosswalk["Mars 2"].evidence
+    assert (mars2["jcat"], mars2["gcat_result"], mars2["gcat_program"]) == ("S05234", "U", "3M")
+    assert (mars2["our_outcome"], mars2["our_program"]) == ("success", "Mars")
+    sputnik22 = crosswalk["Sputnik 22"].evidence
+    assert (sputnik22["gcat_piece"], sputnik22["our_piece"]) == ("1962 B IOT 1", "1962 B IOT 1")
+    dps = crosswalk["1F PPS"]
+    assert dps.severity == "warning" and "'Phobos-2' in GCAT" in dps.message
+
+
+def test_gcat_lookup_over_the_imported_rows(store: Store) -> None:
+    store.import_gcat(GCAT_SAMPLE)
+    with store.engine.connect() as conn:
+        lookup = gcat_lookup(conn)
+    assert lookup is not None
+    by_number = lookup(443, None)
+    assert by_number is not None and by_number["jcat"] == "S00443"
+    # GCAT dates come back as dates on both backends, or no date would be compared.
+    assert by_number["launch_date"] == dt.date(1962, 10, 24)
+    by_piece = lookup(None, "1962 B IOT 1")
+    assert by_piece is not None and by_piece["jcat"] == "S00443"
+    fallback = lookup(99999, "1971-045A")  # an unknown number: the designator decides
+    assert fallback is not None and fallback["jcat"] == "S05234"
+    number_first = lookup(5252, "1971-045A")
+    assert number_first is not None and number_first["jcat"] == "S05252"
+    assert lookup(None, None) is None and lookup(99999, "1999-999Z") is None
+
+
+def test_each_source_is_checked_in_its_own_context(store: Store, tmp_path: Path) -> None:
+    # A copy of the seed under another name: its satellite numbers repeat the seed's,
+    # but duplicates are looked for within a source, so it has the very same findings.
+    copy = write_text(tmp_path / "seed-copy.txt", SEED_TEXT)
+    decay = FIXTURES / "validate-decay-before-launch.txt"
+    store.ingest([copy, decay])
+    found = stored(store)
+    by_source: dict[str, list[Finding]] = {}
+    for f in found:
+        by_source.setdefault(f.source, []).append(f)
+    with store.engine.connect() as conn:
+        paths = [p for (p,) in conn.execute(sa.select(sources.c.path).order_by(sources.c.id))]
+    assert list(by_source) == paths  # sources in order, each contiguous
+    seed, copied, bad = (by_source[p] for p in paths)
+    assert [key(f)[:2] + key(f)[3:] for f in copied] == [key(f)[:2] + key(f)[3:] for f in seed]
+    assert [(f.rule, f.severity) for f in bad] == [("orbit-kepler", "info"),
+                                                  ("date-decay", "error")]
+    assert {f.entry_id for f in copied}.isdisjoint({f.entry_id for f in seed})
+
+
+def test_stored_entries_in_small_batches(store: Store) -> None:
+    with store.engine.connect() as conn:
+        source_id = conn.execute(sa.select(sources.c.id)).scalar_one()
+        whole = list(stored_entries(conn, source_id))
+        batched = list(stored_entries(conn, source_id, batch=4))
+    assert [(e, i) for e, i, _ in batched] == [(e, i) for e, i, _ in whole]
+    assert [entry for _, _, entry in batched] == parse_file().entries
+    assert len(whole) == 21 and sum(len(i) for _, i, _ in whole) == 29
