@@ -46,6 +46,10 @@ VENUS = Body("Venus", 324_858.592, 6_051.8)
 SUN = Body("Sun", 132_712_440_041.939, 695_700.0)
 BODIES: tuple[Body, ...] = (EARTH, MOON, MARS, VENUS, SUN)
 
+#: Heliocentric apsides are tens of millions of km; below this the Sun is only
+#: considered when the narrative names it.
+SUN_MIN_APOAPSIS_KM = 1_000_000.0
+
 #: A body the narrative names is preferred over the best fit when its own
 #: predicted period is at most this far off (relative error): the chronology's
 #: "Parameters are for Mars orbit" is first-hand, the fit an inference.
@@ -195,7 +199,13 @@ def infer_orbit(apogee_km: float | None, perigee_km: float | None,
     by_body = {c.body: c for c in candidates}
     basis: Basis
     if stated is not None:
-        best = min(candidates, key=lambda c: (c.relative_error, bodies.index(c.body)))
+        # An orbit a few hundred km above the Sun's photosphere has a period of
+        # ~3 hours, so a mistyped Earth period would "fit" the Sun: the Sun is a
+        # candidate only for apsides of interplanetary size or when named.
+        eligible = [c for c in candidates if c.body != SUN or hint == SUN
+                    or apoapsis >= SUN_MIN_APOAPSIS_KM]
+        best = min(eligible or candidates,
+                   key=lambda c: (c.relative_error, bodies.index(c.body)))
         hinted = by_body.get(hint) if hint is not None else None
         if hinted is not None and hinted.body != best.body \
                 and (hinted.relative_error or 0.0) <= HINT_TOLERANCE:
