@@ -934,3 +934,19 @@ def golden_diff(actual: set[tuple[Any, ...]], expected: set[tuple[Any, ...]]) ->
     lines = [f"+ {a}" for a in sorted(actual - expected, key=str)]
     lines += [f"- {e}" for e in sorted(expected - actual, key=str)]
     return "findings differ from tests/golden/seed-findings.json:\n" + "\n".join(lines)
+
+
+# --- parse: what the parser could not read ---------------------------------------
+
+
+def test_parser_diagnostics_are_findings() -> None:
+    doc = parse_text("1965 Novembr 16 - . Launch Site: Baikonur.\n\n"
+                     "· X - . Mass: 9x0 kg. COSPAR: 1965-001A.\n", "bad.txt")
+    found = [f for f in check_entries(doc.entries, "bad.txt") if f.rule == "parse"]
+    assert [(f.severity, f.line, f.column) for f in found] == [("error", 1, 1), ("error", 3, 15)]
+    assert "Novembr" in found[0].message and "9x0 kg" in found[1].message
+    assert found[1].evidence == {"diagnostic": found[1].message}
+
+
+def test_the_seed_parses_without_findings_from_the_parser(seed_doc: Document) -> None:
+    assert not [f for f in check_entries(seed_doc.entries, "seed") if f.rule == "parse"]

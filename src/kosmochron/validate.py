@@ -432,7 +432,18 @@ def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
                           f"program {row.get('program')})", evidence, column=column)
 
 
+def rule_parse(ctx: Context, entry: Entry) -> Iterator[Finding]:
+    """What the parser could not read (an unknown month, ``Mass: 9x0 kg``, a
+    reversed day range) is a finding too: a record with unreadable values has
+    not passed its checks, whatever the other rules say."""
+    for diag in entry.diagnostics:
+        severity: Severity = "error" if diag.severity == "error" else "warning"
+        yield ctx.finding("parse", severity, entry, None, diag.message,
+                          {"diagnostic": diag.message}, line=diag.line, column=diag.column)
+
+
 ENTRY_RULES: dict[str, EntryRule] = {
+    "parse": rule_parse,
     "date-interval": rule_vague_date,
     "date-order": rule_chronological,
 }
@@ -448,6 +459,7 @@ ITEM_RULES: dict[str, ItemRule] = {
 }
 #: Every rule id a finding can carry, by the function that produces it.
 RULE_IDS: dict[str, str] = {
+    "parse": "parse",
     "date-interval": "date-interval", "date-order": "date-order",
     "orbit-kepler": "orbit-kepler", "orbit-hint-conflict": "orbit-kepler",
     "narrative-orbit": "narrative-orbit", "unit-mass": "unit-mass",
