@@ -147,16 +147,22 @@ class _Batch:
             (lambda d: None if d is None else d.isoformat()) if dates_as_text else (lambda d: d))
 
     def add_entry(self, entry: Entry, seq: int) -> None:
+        # The model's properties scan the fields on every call; this is the ingest's
+        # inner loop, so each entry's and item's fields are read once into dicts.
         ent = self.entity
         eid = self.entry_id
         self.entry_id += 1
         date = entry.date
+        header: dict[str, str] = {}
+        for f in entry.fields:
+            header.setdefault(f.key, f.value)
         self.entries.append((
             eid, self.source_id, seq, entry.line, entry.end_line, entry.kind, date.text,
             date.precision, self.date(date.start), self.date(date.end), entry.time_utc,
-            ent["site"](entry.site), ent["complex"](entry.complex), ent["family"](entry.lv_family),
-            ent["vehicle"](entry.vehicle), ent["configuration"](entry.configuration),
-            entry.outcome, entry.failure, entry.failed_stage, entry.has_errors,
+            ent["site"](header.get("Launch Site")), ent["complex"](header.get("Launch Complex")),
+            ent["family"](header.get("LV Family")), ent["vehicle"](header.get("Launch Vehicle")),
+            ent["configuration"](header.get("LV Configuration")),
+            entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), entry.has_errors,
             field_list(entry.fields), render_entry(entry)))
         for diag in entry.diagnostics:
             self.entry_of[id(diag)] = eid
@@ -165,7 +171,8 @@ class _Batch:
             self.item_id += 1
             values: dict[str, str] = {}
             typed: dict[str, Any] = {}
-            for f in item.fields:
+            item_fields = item.fields
+            for f in item_fields:
                 values.setdefault(f.key, f.value)
                 if f.typed is not None:
                     typed.setdefault(f.key, f.typed)
@@ -187,7 +194,7 @@ class _Batch:
                 apogee.km if isinstance(apogee, Distance) else None,
                 perigee.km if isinstance(perigee, Distance) else None,
                 typed.get("Inclination"), typed.get("Period"), typed.get("Duration"),
-                values.get("Summary"), item.narrative or None, field_list(item.fields)))
+                values.get("Summary"), item.narrative or None, field_list(item_fields)))
 
     def flush(self, writer: BulkWriter) -> None:
         for ids in self.entity.values():
