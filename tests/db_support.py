@@ -40,11 +40,13 @@ from kosmochron.store.schema import (
     ENTITY_TABLES,
     diagnostics,
     entries,
+    events,
     gcat_links,
     gcat_payloads,
     items,
     source_texts,
     sources,
+    transfer_cache,
 )
 
 BACKENDS = ("sqlite", "postgresql")
@@ -120,8 +122,9 @@ def clean_pg_database(name: str) -> None:
             return
         _terminate(conn, name)
         with conn.transaction():
-            # Sources cascade to their texts, entries, items, diagnostics and links.
-            for table in ("gcat_links", "gcat_payloads", "sources",
+            # Sources cascade to their texts, entries, items, events, diagnostics and
+            # links; the transfer cache belongs to no source.
+            for table in ("gcat_links", "gcat_payloads", "sources", "transfer_cache",
                           *sorted(t.name for t in ENTITY_TABLES.values())):
                 conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
             for (sequence,) in conn.execute(
@@ -213,7 +216,8 @@ def shifted_seed(repeats: int) -> str:
 TABLES: dict[str, sa.Table] = {
     "sources": sources, "source_texts": source_texts, "entries": entries, "items": items,
     "diagnostics": diagnostics, "gcat_payloads": gcat_payloads,
-    "gcat_links": gcat_links, **{t.name: t for t in ENTITY_TABLES.values()},
+    "gcat_links": gcat_links, "events": events, "transfer_cache": transfer_cache,
+    **{t.name: t for t in ENTITY_TABLES.values()},
 }
 
 
@@ -241,6 +245,7 @@ def orphans(store: Store) -> dict[str, int]:
         "diagnostics": ("diagnostics", "source_id", "sources"),
         "diagnostic entries": ("diagnostics", "entry_id", "entries"),
         "gcat_links": ("gcat_links", "item_id", "items"),
+        "events": ("events", "item_id", "items"),
     }
     found = {}
     with store.engine.connect() as conn:

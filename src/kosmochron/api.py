@@ -45,6 +45,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
+from .api_schemas import SCHEMAS, STR, _error, _ok
 from .appstate import HttpError, get_store
 from .export import diagnostic_json, entry_json
 from .render import render_entry
@@ -96,97 +97,6 @@ DATE_HINT = "a date like 1971, 1971-05, 1971-05-19, '1971 May' or '1971 May 19'"
 #: What a value that fails a pattern should have looked like (the patterns are unreadable).
 PATTERN_HINTS = {"from": DATE_HINT, "to": DATE_HINT,
                  "facets": f"comma-separated facet names from {', '.join(FACETS)}"}
-
-
-# -- response schemas (JSON Schema, as the OpenAPI document publishes them) ----------
-
-def _opt(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _arr(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": schema}
-
-
-def _obj(props: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props,
-            "required": [k for k in props if k not in optional]}
-
-
-STR, INT, NUM, BOOL = ({"type": t} for t in ("string", "integer", "number", "boolean"))
-OSTR, OINT, ONUM = _opt(STR), _opt(INT), _opt(NUM)
-COUNTS = {"type": "object", "additionalProperties": INT}
-_ITEM = {"name": STR, "line": INT, "end_line": INT, "payload": OSTR, "mass_kg": ONUM,
-         "mass_lb": ONUM, "nation": OSTR, "agency": OSTR, "program": OSTR, "class": OSTR,
-         "type": OSTR, "spacecraft": OSTR, "decay_date": OSTR, "satcat": OINT, "cospar": OSTR,
-         "cospar_kind": OSTR, "cospar_normalized": OSTR, "cospar_gcat": OSTR,
-         "apogee_km": ONUM, "perigee_km": ONUM, "inclination_deg": ONUM, "period_min": ONUM,
-         "duration_days": ONUM, "summary": OSTR, "narrative": OSTR, "fields": _arr(_ref("Field"))}
-_LAUNCH = {"id": INT, "source": STR, "url": STR, "kind": {"enum": ["launch", "event"]},
-           "line": INT, "end_line": INT, "date": _ref("VagueDate"), "time_utc": OSTR,
-           "site": OSTR, "complex": OSTR, "lv_family": OSTR, "vehicle": OSTR,
-           "configuration": OSTR, "outcome": {"enum": ["success", "failure", None]},
-           "failure": OSTR, "failed_stage": OSTR, "has_errors": BOOL,
-           "fields": _arr(_ref("Field")), "items": _arr(_ref("Item")), "item_ids": _arr(INT)}
-_PAYLOAD = {"id": INT, "url": STR, "launch_url": STR, "entry_id": INT, "seq": INT, "line": INT,
-            **{k: v for k, v in _ITEM.items() if k not in ("line", "end_line", "narrative",
-                                                          "fields")},
-            "launch_date": STR, "launch_outcome": OSTR}
-_PAGE = {"count": INT, "next": OSTR, "previous": OSTR}
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "Error": _obj({"error": _obj({"status": INT, "code": STR, "message": STR, "details": {}})}),
-    "Field": _obj({"key": STR, "value": STR, "line": INT, "column": INT}),
-    "VagueDate": _obj({"text": STR, "precision": STR, "start": OSTR, "end": OSTR}),
-    "Item": _obj(_ITEM),
-    "Launch": _obj(_LAUNCH),
-    "LaunchPayload": {"allOf": [_ref("Item"), _obj(
-        {"id": INT, "url": STR, "gcat": _opt({"type": "object"})})]},
-    "Diagnostic": _obj({"severity": STR, "source": STR, "line": INT, "column": INT,
-                        "message": STR}),
-    "LaunchDetail": _obj({**_LAUNCH, "items": _arr(_ref("LaunchPayload")),
-                          "diagnostics": _arr(_ref("Diagnostic")),
-                          "span": _obj({"path": STR, "line": INT, "end_line": INT}),
-                          "raw": STR}),
-    "Facets": {"type": "object", "additionalProperties": _arr(
-        _obj({"value": STR, "slug": OSTR, "count": INT}))},
-    "LaunchPage": _obj({**_PAGE, "results": _arr(_ref("Launch")), "facets": _ref("Facets")},
-                       optional=("facets",)),
-    "Payload": _obj(_PAYLOAD),
-    "PayloadDetail": _obj({**_PAYLOAD, "narrative": OSTR}),
-    "PayloadPage": _obj({**_PAGE, "results": _arr(_ref("Payload"))}),
-    "SearchHit": _obj({"item_id": INT, "entry_id": INT, "name": STR, "date": STR, "rank": NUM,
-                       "snippet": STR, "snippet_html": STR, "url": STR, "payload_url": STR}),
-    "SearchPage": _obj({"query": STR, "next": OSTR, "previous": OSTR,
-                        "results": _arr(_ref("SearchHit"))}),
-    "StatRow": _obj({"key": STR, "launches": INT, "failures": INT, "successes": INT,
-                     "success_rate": ONUM, "ci95_low": ONUM, "ci95_high": ONUM,
-                     "failed_stages": COUNTS}),
-    "Stats": _obj({"by": STR, "results": _arr(_ref("StatRow")), "failed_stages": COUNTS}),
-    "Entity": _obj({"id": INT, "name": STR, "slug": STR, "launches": INT, "url": STR}),
-    "EntityList": _obj({"kind": STR, "count": INT, "results": _arr(_ref("Entity"))}),
-    "EntityDetail": _obj({"kind": STR, "id": INT, "name": STR, "slug": STR, "url": STR,
-                          "stats": _ref("StatRow"), "launches": _ref("LaunchPage")}),
-    "Index": {"type": "object", "additionalProperties": STR},
-    "Finding": _obj({"rule": STR, "severity": {"enum": ["info", "warning", "error"]},
-                     "source": STR, "line": INT, "column": INT, "entry": STR, "item": OSTR,
-                     "entry_id": OINT, "item_id": OINT, "message": STR,
-                     "evidence": {"type": "object"}}),
-    "Findings": _obj({"count": INT, "counts": {"type": "object", "additionalProperties": COUNTS},
-                      "results": _arr(_ref("Finding"))}),
-}
-
-
-def _ok(schema: str, description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"description": description,
-                  "content": {"application/json": {"schema": _ref(schema)}}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
 
 
 # -- parameters --------------------------------------------------------------------
@@ -430,6 +340,43 @@ def payload_by_satcat(request: Request, store: StoreDep,
 def payload(request: Request, store: StoreDep, payload_id: Id) -> JSONResponse:
     with _store_errors(404):
         return JSONResponse(_payload(request, store.payload(payload_id)))
+
+
+@api.get("/payloads/{payload_id}/events", summary="A payload's events, from its narrative",
+         responses=_ok("EventList", "Arrivals, orbit insertions, flybys, landings, "
+                                    "separations, losses of contact and re-entries."))
+def payload_events(request: Request, store: StoreDep, payload_id: Id) -> JSONResponse:
+    """Each event with its kind, date (and precision), body, flyby distance and the span
+    of the narrative that tells it; read from the narrative on the first request."""
+    with _store_errors(404):
+        name = store.payload(payload_id)["name"]
+        found = store.payload_events(payload_id)
+    return JSONResponse({"payload_id": payload_id, "name": name,
+                         "url": _url(request, f"/payloads/{payload_id}/events"),
+                         "count": len(found), "results": [e.to_json() for e in found]})
+
+
+@api.get("/payloads/{payload_id}/transfer", summary="A payload's transfer to Mars or Venus",
+         responses=_ok("TransferReport", "C3, DLA, v∞ and time of flight, and the window."))
+def payload_transfer(request: Request, store: StoreDep, payload_id: Id,
+                     grid: Annotated[bool, Query(description=(
+                         "Add the window's porkchop: C3 and arrival v∞ for every departure "
+                         "× arrival day (121 × 401 for Mars, about 1 MB)."))] = False
+                     ) -> JSONResponse:
+    """The Lambert arc from the launch to the arrival the narrative dates (``transfer``,
+    None if it dates none), the launch window around the launch day (its minimum-C3
+    transfer, how many days the launch came after it, the launches to the target in
+    it) and ``suspect`` when the C3 is implausible (a wrong date).  404 with code
+    ``no_transfer`` for a failed launch, a payload not bound for Mars or Venus, or a
+    launch not dated to the day."""
+    with _store_errors(404):
+        report = store.payload_transfer(payload_id, grid=grid)
+        if report is None:
+            reason = store.no_transfer_reason(payload_id)
+            raise HttpError(404, "no_transfer", f"payload {payload_id} has no transfer: {reason}",
+                            {"payload_id": payload_id, "reason": reason})
+    return JSONResponse({**report, "url": _url(request, f"/payloads/{payload_id}/transfer"),
+                         "payload_url": _url(request, f"/payloads/{payload_id}")})
 
 
 @api.get("/search", summary="Full-text search, ranked",

@@ -1,5 +1,5 @@
 """The database commands of ``kosmochron``: ingest, launches, show, search, stats,
-export, import-gcat, sources.  Each calls the store in a few lines; the
+export, import-gcat, sources, transfer.  Each calls the store in a few lines; the
 store's errors become clean messages in :func:`kosmochron.cli.main`.
 
 Every command but ``ingest`` works on a fresh machine: the default database is
@@ -31,7 +31,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .export import entry_json
-from .store import LaunchFilter, LaunchList, open_store
+from .store import LaunchFilter, LaunchList, Store, open_store
 from .store.ingest import IngestResult
 from .store.query import STAT_DIMENSIONS, StatRow
 
@@ -378,6 +378,92 @@ def export(
         print(f"wrote {path}", file=sys.stderr)
 
 
+class TransferFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _transfer_ids(store: Store, term: str) -> list[int]:
+    """Payload ids for a COSPAR designator (the payload itself), else the payloads of
+    the launch ``store.get`` finds, narrowed to those called ``term`` if any are."""
+    ids = store.payload_ids(cospar=term)
+    if ids:
+        return ids
+    stored = store.get(term).stored
+    named = [i for i, item in zip(stored.item_ids, stored.entry.items, strict=False)
+             if item.name.casefold() == term.strip().casefold()]
+    return named or stored.item_ids
+
+
+def _figure(x: float | None, digits: int, unit: str) -> str:
+    return "–" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def _transfer_table(report: dict[str, Any]) -> Table:
+    t, w = report["transfer"], report["window"]
+    table = Table(title=f"{escape(report['name'])} (payload #{report['payload_id']}) to "
+                        f"{report['target']}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("Launch", report["launch"])
+    arrival = report["arrival"]
+    table.add_row("Arrival", "none dated in the narrative" if arrival is None else
+                  f"{arrival['date']['start']} ({arrival['kind']}: "
+                  f"“{escape(arrival['span']['text'])}”)")
+    if t is not None:
+        table.add_row("C3", f"{_figure(t['c3_km2_s2'], 2, ' km²/s²')} (v∞ "
+                            f"{_figure(t['vinf_departure_km_s'], 2, ' km/s')})"
+                      + (" [bold red]SUSPECT[/bold red]" if report["suspect"] else ""))
+        table.add_row("DLA", _figure(t["dla_deg"], 1, "°"))
+        table.add_row("Arrival v∞", _figure(t["vinf_arrival_km_s"], 2, " km/s"))
+        table.add_row("Time of flight", f"{t['tof_days']:.1f} days")
+    elif report["note"]:
+        table.add_row("Transfer", f"none: {escape(report['note'])}")
+    best = w["best"]
+    if best is not None:
+        days = w["days_from_optimum"]
+        table.add_row("Window best", f"C3 {_figure(best['c3_km2_s2'], 2, ' km²/s²')} departing "
+                                     f"{best['depart'][:10]}, arriving {best['arrive'][:10]}")
+        table.add_row("From optimum", f"{days:+.0f} days" + (" (at the window's edge)"
+                                                            if w["at_edge"] else ""))
+    table.add_row("In the window", ", ".join(
+        f"{escape(m['name'])} {m['launch'][:10] if m['launch'] else ''}"
+        f"{' (failed)' if m['outcome'] == 'failure' else ''}" for m in w["launches"]))
+    return table
+
+
+def transfer(
+    term: Annotated[str, typer.Argument(help="payload name, COSPAR designator, satellite "
+                                             "number or launch id")],
+    db: Db = None,
+    fmt: Annotated[TransferFormat, typer.Option("--format", "-f")] = TransferFormat.table,
+) -> None:
+    """A payload's transfer to Mars or Venus: C3, DLA, arrival v∞ and time of flight
+    from its launch to the arrival its narrative dates, and its launch window
+    (the window's best C3 and how many days the launch came from it).  JSON is a
+    list with one report per payload that has one."""
+    with open_store(db) as store:
+        reports, reasons = [], []
+        for payload_id in _transfer_ids(store, term):
+            report = store.payload_transfer(payload_id)
+            if report is None:
+                name = store.payload(payload_id)["name"]
+                reasons.append(f"{name} (payload #{payload_id}): "
+                               f"{store.no_transfer_reason(payload_id)}")
+            else:
+                reports.append(report)
+    if not reports:
+        print(f"kosmochron: no transfer for {term!r}: " + "; ".join(reasons), file=sys.stderr)
+        raise typer.Exit(1)
+    if fmt is TransferFormat.json:
+        json.dump(reports, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    out = _out()
+    for report in reports:
+        out.print(_transfer_table(report))
+
+
 def serve(
     db: Db = None,
     host: Annotated[str, typer.Option(
@@ -432,4 +518,5 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("import-gcat")(import_gcat)
     app.command()(sources)
+    app.command()(transfer)
     app.command()(serve)

@@ -33,6 +33,12 @@ ephemeris is evaluated once for all departure dates and once for all arrival
 dates, and the Lambert solutions run in one compiled loop (Numba, cached on disk,
 so only the very first run pays the JIT compilation of a few seconds).
 
+To draw a transfer, :func:`transfer_geometry` samples the Lambert arc as the conic
+through the departure state (no time propagation needed: its end is known) and
+each planet's orbit from DE421.  Which planet a payload was bound for and when it
+arrived (:func:`target_of`, :func:`arrival_event`) need none of the numerics and
+live in :mod:`kosmochron.targets`, re-exported here.
+
 Dates without a time of day are taken at 12:00 UTC, the middle of the day they
 name.  Everything here is pure: functions take dates and names and return frozen
 dataclasses of plain numbers, each with ``to_json()``.
@@ -43,11 +49,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from lamberthub import gooding1990, izzo2015, vallado2013  # type: ignore[import-untyped]
@@ -57,6 +62,10 @@ from skyfield.api import Loader, load  # type: ignore[import-untyped]
 
 from .events import Event
 from .model import Entry, Item
+from .targets import ARRIVAL_KINDS as ARRIVAL_KINDS
+from .targets import arrival_event as arrival_event
+from .targets import launch_time as launch_time
+from .targets import target_of as target_of
 
 FloatArray = NDArray[np.float64]
 Solver = Literal["izzo2015", "gooding1990", "vallado2013"]
@@ -394,75 +403,94 @@ def hohmann(target: str) -> Hohmann:
     return Hohmann(target, v_dep**2, abs(v_arr), tof)
 
 
-_PLANET = re.compile(r"\b(Mars|Martian|Venus|Venusian)\b(?!\s*-?\d)")
-_TYPE = re.compile(r"\b(Mars|Venus) (?:probe|lander|orbiter|flyby)\b")
+#: Sidereal orbital periods (days), to sample one whole orbit for drawing.
+SIDEREAL_PERIOD_DAYS = {"Mercury": 87.969, "Venus": 224.701, "Earth": 365.256,
+                        "Mars": 686.980, "Jupiter": 4332.59, "Saturn": 10759.22}
 
 
-def _planet(word: str) -> str:
-    return "Mars" if word.startswith("Mar") else "Venus"
+def conic_points(r1: FloatArray, v1: FloatArray, sweep_deg: float, n: int = 121,
+                 mu: float = GM_SUN) -> FloatArray:
+    """``n`` points of the two-body conic through ``r1`` with velocity ``v1`` (any
+    inertial frame, km and km/s), from ``r1`` on through ``sweep_deg`` of true
+    anomaly in the direction of motion; shape ``(n, 3)``, km.
+
+    The orbit's shape comes from its angular momentum ``h`` and eccentricity
+    vector ``e`` (Curtis, *Orbital Mechanics*, §4.4): ``r(ν) = p / (1 + e cos ν)``
+    along the perifocal axes.  No time propagation is needed to *draw* an arc whose
+    end is known, and the formula holds for any conic the sweep stays on."""
+    r = np.asarray(r1, dtype=np.float64)
+    v = np.asarray(v1, dtype=np.float64)
+    h = np.cross(r, v)
+    h_norm = float(np.linalg.norm(h))
+    w = h / h_norm
+    e_vec = np.cross(v, h) / mu - r / float(np.linalg.norm(r))
+    e = float(np.linalg.norm(e_vec))
+    p = h_norm**2 / mu
+    if e < 1e-10:  # circular: measure from r1 itself
+        axis, nu0 = r / float(np.linalg.norm(r)), 0.0
+    else:
+        axis = e_vec / e
+        nu0 = math.atan2(float(np.dot(np.cross(axis, r), w)), float(np.dot(axis, r)))
+    q = np.cross(w, axis)
+    nu = nu0 + np.linspace(0.0, math.radians(sweep_deg), n)
+    radius = p / (1.0 + e * np.cos(nu))
+    return np.asarray(radius[:, None] * (np.cos(nu)[:, None] * axis + np.sin(nu)[:, None] * q),
+                      dtype=np.float64)
 
 
-def target_of(item: Item) -> str | None:
-    """Mars or Venus if the item is a probe for one of them, else None.
-
-    Only a planetary item counts (Class "Planetary", a Type like "Mars probe" or a
-    Mars/Venera spacecraft family), so an Earth satellite whose narrative mentions
-    Venus has no target.  Then a weighted vote, because Encyclopedia
-    Astronautica's fields disagree (Sputnik 24 is filed as a "Venus probe" but was
-    a Mars 2MV-3 lander): the Type counts 3, the Spacecraft family ("Mars 2MV-4",
-    "Venera …") 2, the planet the narrative names first 2, the Program 1.  Ties go
-    to the Type.
-    """
-    votes = {"Mars": 0, "Venus": 0}
-    kind = _TYPE.search(item.value("Type") or "")
-    if kind:
-        votes[kind.group(1)] += 3
-    craft = (item.value("Spacecraft") or "").split()
-    if craft and craft[0] in ("Mars", "Fobos", "Phobos"):
-        votes["Mars"] += 2
-    elif craft and craft[0] in ("Venera", "Vega"):
-        votes["Venus"] += 2
-    if not any(votes.values()) and item.value("Class") != "Planetary":
-        return None
-    texts = [item.narrative, item.value("Summary") or ""]
-    first = next((m for m in (_PLANET.search(t) for t in texts) if m), None)
-    if first:
-        votes[_planet(first.group(1))] += 2
-    program = item.value("Program") or ""
-    if program in votes:
-        votes[program] += 1
-    best = max(votes.values())
-    if best == 0:
-        return None
-    leaders = [p for p, v in votes.items() if v == best]
-    if len(leaders) > 1 and kind:
-        return kind.group(1)
-    return leaders[0]
+def _xy_au(points: FloatArray) -> list[list[float]]:
+    """Ecliptic x-y in AU, rounded to 1e-5 AU (1,500 km: far below a pixel)."""
+    flat = np.atleast_2d(points)[:, :2] / AU_KM
+    return [[round(float(x), 5), round(float(y), 5)] for x, y in flat]
 
 
-#: Events that date the spacecraft's meeting with its target, in preference order.
-ARRIVAL_KINDS = ("arrival", "orbit-insertion", "flyby", "landing")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+@dataclass(frozen=True, eq=False)
+class TransferGeometry:
+    """What a drawing of a transfer needs, heliocentric and in the ecliptic J2000
+    frame (km, shape ``(n, 3)``): the Lambert arc, one orbit each of Earth and the
+    target from the departure on, and both planets at departure and arrival."""
+
+    target: str
+    arc: FloatArray
+    earth_orbit: FloatArray
+    target_orbit: FloatArray
+    #: Rows: Earth at departure, Earth at arrival, target at departure, target at arrival.
+    planets: FloatArray
+
+    def to_json(self) -> dict[str, Any]:
+        """Ecliptic x-y projections in AU (the z components are a few hundredths of
+        an AU at most: the planets' inclinations are small)."""
+        earth_dep, earth_arr, target_dep, target_arr = _xy_au(self.planets)
+        return {"target": self.target, "frame": "ecliptic J2000, heliocentric, x-y, AU",
+                "arc": _xy_au(self.arc), "earth_orbit": _xy_au(self.earth_orbit),
+                "target_orbit": _xy_au(self.target_orbit),
+                "earth_at_departure": earth_dep, "earth_at_arrival": earth_arr,
+                "target_at_departure": target_dep, "target_at_arrival": target_arr}
 
 
-def _launch_time(entry: Entry) -> dt.datetime | None:
-    date = entry.date
-    if date.start is None or date.start != date.end:
-        return None
-    m = _TIME.fullmatch(entry.time_utc or "")
-    if m is None:
-        return _utc(date.start)
-    return dt.datetime(date.start.year, date.start.month, date.start.day, int(m.group(1)),
-                       int(m.group(2)), int(m.group(3) or 0), tzinfo=dt.UTC)
+def transfer_geometry(transfer: Transfer, *, n_arc: int = 121,
+                      n_orbit: int = 181) -> TransferGeometry:
+    """The drawing of ``transfer``: its arc sampled from the Lambert solution's
+    departure state by :func:`conic_points` (it ends on the target's position at
+    arrival), and each planet's orbit sampled from DE421 over one sidereal period."""
+    body = _body(transfer.target)
+    t0, t1 = transfer.depart, transfer.arrive
+    eph = ephemeris()
+    r_e, _, jd_e = _states(eph, "earth", [t0, t1])
+    r_p, _, jd_p = _states(eph, body, [t0, t1])
+    v1, _ = solve_lambert(r_e[:1], r_p[1:], (jd_p[1:] - jd_e[:1]) * DAY_S,
+                          cast(Solver, transfer.solver))
+    to_ecl = ICRF_TO_ECLIPTIC.T
+    arc = conic_points(r_e[0] @ to_ecl, v1[0] @ to_ecl, transfer.transfer_angle_deg, n_arc)
 
+    def orbit(name: str, segment: str) -> FloatArray:
+        days = np.linspace(0.0, SIDEREAL_PERIOD_DAYS[name], n_orbit)
+        when = [t0 + dt.timedelta(days=float(d)) for d in days]
+        return np.asarray(_states(eph, segment, when)[0] @ to_ecl, dtype=np.float64)
 
-def arrival_event(events: Sequence[Event], target: str) -> Event | None:
-    """The earliest day-precise event at ``target`` that marks the arrival."""
-    dated = [(e.date.start, ARRIVAL_KINDS.index(e.kind), k, e)
-             for k, e in enumerate(events)
-             if e.kind in ARRIVAL_KINDS and e.body == target and e.date is not None
-             and e.date.start is not None and e.date.start == e.date.end]
-    return min(dated)[-1] if dated else None
+    planets = np.vstack([r_e, r_p]) @ to_ecl
+    return TransferGeometry(transfer.target, arc, orbit("Earth", "earth"),
+                            orbit(transfer.target, body), planets)
 
 
 @dataclass(frozen=True, eq=False)
@@ -498,7 +526,7 @@ def transfer_for(entry: Entry, item: Item, events: Sequence[Event], *,
     if entry.outcome == "failure":
         return None
     target = target_of(item)
-    launch = _launch_time(entry)
+    launch = launch_time(entry)
     if target is None or launch is None:
         return None
     event = arrival_event(events, target)

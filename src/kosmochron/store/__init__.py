@@ -26,6 +26,7 @@ from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
 
 if TYPE_CHECKING:
+    from ..events import Event
     from ..validate import Finding
 
 __all__ = ["LaunchDetail", "LaunchFilter", "LaunchList", "QueryError", "SearchHit", "Settings",
@@ -299,6 +300,36 @@ class Store:
         """Ids of the payloads with a COSPAR designator (any spelling) or satellite number."""
         with self.engine.connect() as conn:
             return browse.payload_ids(conn, cospar=cospar, satcat=satcat)
+
+    # -- narrative events and interplanetary transfers -------------------------
+
+    def payload_events(self, payload_id: int) -> list[Event]:
+        """The dated events told in a payload's narrative (arrival, orbit insertion,
+        flyby, landing …), read on the first request and stored; QueryError if there
+        is no such payload."""
+        from . import transfers
+
+        return transfers.payload_events(self.engine, payload_id)
+
+    def payload_transfer(self, payload_id: int, *, grid: bool = False,
+                         geometry: bool = False) -> dict[str, Any] | None:
+        """A payload's transfer to Mars or Venus as JSON: C3, DLA, v∞ and time of flight
+        from its launch to its narrative's arrival date, its launch window and the
+        launches in it; None if it has none (:meth:`no_transfer_reason` says why).
+        ``grid`` adds the window's porkchop grids, ``geometry`` the drawing of the
+        arc.  The computations are cached in the database (see
+        :mod:`kosmochron.store.transfers`)."""
+        from . import transfers
+
+        return transfers.payload_transfer(self.engine, payload_id, grid=grid,
+                                          geometry=geometry)
+
+    def no_transfer_reason(self, payload_id: int) -> str | None:
+        """Why a payload has no transfer (a failed launch, no planetary target, a
+        launch not dated to the day), or None if it has one."""
+        from . import transfers
+
+        return transfers.no_transfer(self.engine, payload_id)
 
     def stored_source(self, identity: str) -> tuple[bytes, str]:
         """The bytes and encoding of the source stored as exactly ``identity`` (a path as

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 #: The newest migration; opening skips Alembic entirely when the database is at it.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 ENV_VAR = "KOSMOCHRON_DB"
 
 

@@ -221,3 +221,42 @@ gcat_links = Table(
     Column("matched_by", String(12), nullable=False),
     Index("ix_gcat_links_jcat", "jcat"),
 )
+
+#: Dated mission events read from a payload's narrative (:mod:`kosmochron.events`).
+#: Filled lazily, one payload at a time on its first request (reading every
+#: narrative at ingest would triple the ingest time); ``seq`` is the event's
+#: place in the item, ``line``/``column``/``end_column`` its span in the source.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("date_text", Text),
+    Column("date_precision", String(10)),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("year_inferred", Boolean, nullable=False),
+    Column("body", Text),
+    Column("distance_km", Float),
+    Column("detail", String(20)),
+    Column("line", Integer, nullable=False),
+    Column("column", Integer, nullable=False),
+    Column("end_column", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("rule", String(40), nullable=False),
+    UniqueConstraint("item_id", "seq"),
+)
+
+#: Computed transfer data, keyed by what it is a pure function of ("Mars:1971-05-19":
+#: the porkchop window around that launch date), as JSON text; a payload's page then
+#: never waits for the same grid twice.  Rows are not tied to any source: the same
+#: window serves every launch on that day, whatever file it came from.
+transfer_cache = Table(
+    "transfer_cache",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)

@@ -11,6 +11,7 @@ attributes so the SVG looks right on its own; the stylesheet may override them.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import math
@@ -77,6 +78,13 @@ def _label(x: float, y: float, text: str, width: float) -> str:
 
 def percent(x: float | None) -> str:
     return "–" if x is None else f"{x * 100:.0f}%"
+
+
+def number(x: float | None, digits: int = 2, unit: str = "") -> str:
+    """A figure to ``digits`` decimals with its unit, or a dash when there is none."""
+    if x is None or math.isnan(x):
+        return "–"
+    return f"{x:,.{digits}f}" + ("" if unit in ("", "°") else " ") + unit
 
 
 def marker(outcome: str | None, x: float, y: float, size: float = 5) -> str:
@@ -357,5 +365,269 @@ def orbit_svg(fit: OrbitFit, *, name: str, width: float = 440) -> str:
     out.append(f'<path d="M{_n(margin)} {_n(bar_y - 4)}V{_n(bar_y)}H{_n(margin + bar_w)}'
                f'V{_n(bar_y - 4)}" stroke="{AXIS}" fill="none"/>')
     out.append(_text(margin + bar_w + 6, bar_y + 2, _km(bar), size=11))
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -- interplanetary transfers -----------------------------------------------------------
+
+#: Upper bounds (km²/s²) of the porkchop's C3 bands, and a colour per band, darkest
+#: for the cheapest departures (a sequential palette, ColorBrewer YlGnBu, reversed).
+C3_BANDS: tuple[float, ...] = (6, 8, 10, 12, 15, 20, 30, 50)
+C3_COLOURS = ("#081d58", "#253494", "#225ea8", "#1d91c0", "#41b6c4", "#7fcdbb", "#c7e9b4",
+              "#edf8b1", "#ffffd9")
+MARK = "#d95f02"
+
+
+def c3_band(value: float | None) -> int | None:
+    """The index of a C3 value's band in :data:`C3_BANDS` (None: no solution)."""
+    if value is None or math.isnan(value):
+        return None
+    return bisect.bisect_right(C3_BANDS, value)
+
+
+def _band_label(band: int) -> str:
+    if band == 0:
+        return f"< {C3_BANDS[0]:g}"
+    if band == len(C3_BANDS):
+        return f"≥ {C3_BANDS[-1]:g}"
+    return f"{C3_BANDS[band - 1]:g}–{C3_BANDS[band]:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class PorkchopMark:
+    """A launch on the porkchop: at its departure and arrival, or on the departure
+    axis when it has no dated arrival (a failed launch, a probe lost on the way)."""
+
+    label: str
+    depart: dt.datetime
+    arrive: dt.date | dt.datetime | None
+    outcome: str | None
+    #: Ringed: the payload the page is about.
+    current: bool = False
+
+
+def _days(when: dt.date | dt.datetime, origin: dt.datetime) -> float:
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime(when.year, when.month, when.day, 12, tzinfo=dt.UTC)
+    return (when - origin).total_seconds() / 86400.0
+
+
+def _months(first: dt.datetime, last: dt.datetime, every: int) -> list[dt.date]:
+    """The first days of months from ``first`` to ``last``, every ``every`` months."""
+    out: list[dt.date] = []
+    year, month = first.year, first.month + 1
+    while True:
+        if month > 12:
+            year, month = year + 1, month - 12
+        day = dt.date(year, month, 1)
+        if day > last.date():
+            return out
+        if (year * 12 + month - 1) % every == 0:
+            out.append(day)
+        month += 1
+
+
+def porkchop_svg(departures: Sequence[dt.datetime], arrivals: Sequence[dt.datetime],
+                 c3: Sequence[Sequence[float | None]], *, target: str,
+                 best: tuple[dt.datetime, dt.datetime, float] | None = None,
+                 marks: Sequence[PorkchopMark] = (), title: str, width: float = 680) -> str:
+    """The launch window: departure date (x) by arrival date (y, later upwards), each
+    cell coloured by the C3 band of its Lambert transfer, blank where there is none
+    (outside the times of flight); the launches marked and named, the window's
+    minimum starred.
+
+    Cells of one band that touch along an arrival column are one rectangle, so a
+    121 × 401 grid takes about a thousand of them; their edges are the contours.
+    """
+    left, right, top, bottom = 96.0, 150.0, 14.0, 44.0
+    plot_w, plot_h = width - left - right, 380.0
+    height = top + plot_h + bottom
+    d0, d1 = departures[0], departures[-1]
+    a0, a1 = arrivals[0], arrivals[-1]
+    dstep = _days(d1, d0) / max(len(departures) - 1, 1)
+    astep = _days(a1, a0) / max(len(arrivals) - 1, 1)
+    span_x = _days(d1, d0) + dstep
+    span_y = _days(a1, a0) + astep
+
+    def x_of(when: dt.date | dt.datetime) -> float:
+        return left + (_days(when, d0) + dstep / 2) / span_x * plot_w
+
+    def y_of(when: dt.date | dt.datetime) -> float:
+        return top + plot_h - (_days(when, a0) + astep / 2) / span_y * plot_h
+
+    solved = [v for row in c3 for v in row if v is not None and not math.isnan(v)]
+    desc = (f"C3 (km²/s²) of the Lambert transfers from Earth to {target} for departures "
+            f"from {d0.date()} to {d1.date()} (x) and arrivals from {a0.date()} to "
+            f"{a1.date()} (y), in bands: " + ", ".join(
+                _band_label(b) for b in range(len(C3_BANDS) + 1)) + ".")
+    if best is not None:
+        desc += (f" Minimum {best[2]:.2f} km²/s² departing {best[0].date()}, arriving "
+                 f"{best[1].date()} (star).")
+    for m in marks:
+        desc += f" {m.label}: launched {m.depart.date()}" + (
+            f", arrived {_date(m.arrive)}" if m.arrive is not None else ", no arrival"
+        ) + (f" ({m.outcome})" if m.outcome else "") + "."
+    out = [_open(width, height, title, desc, "porkchop")]
+    cell_w = plot_w / span_x * dstep
+    for i, row in enumerate(c3):
+        x = x_of(departures[i]) - cell_w / 2
+        j = 0
+        while j < len(row):
+            band = c3_band(row[j])
+            k = j
+            while k + 1 < len(row) and c3_band(row[k + 1]) == band:
+                k += 1
+            if band is not None:
+                y_hi, y_lo = y_of(arrivals[k]), y_of(arrivals[j])
+                cell_h = plot_h / span_y * astep
+                out.append(f'<rect x="{_n(x)}" y="{_n(y_hi - cell_h / 2)}" '
+                           f'width="{_n(cell_w + 0.3)}" height="{_n(y_lo - y_hi + cell_h)}" '
+                           f'fill="{C3_COLOURS[band]}"/>')
+            j = k + 1
+    if not solved:
+        out.append(_text(left + plot_w / 2, top + plot_h / 2, "No Lambert solution",
+                         anchor="middle"))
+    out.append(f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(plot_w)}" height="{_n(plot_h)}" '
+               f'fill="none" stroke="{AXIS}" stroke-opacity="0.6"/>')
+    for k, day in enumerate(_months(d0, d1, 1)):
+        x = x_of(dt.datetime(day.year, day.month, 1, tzinfo=dt.UTC))
+        out.append(f'<line x1="{_n(x)}" y1="{_n(top + plot_h)}" x2="{_n(x)}" '
+                   f'y2="{_n(top + plot_h + 5)}" stroke="{AXIS}"/>')
+        out.append(_text(x, top + plot_h + 18, f"{day:%b %Y}" if k == 0 or day.month == 1
+                         else f"{day:%b}", anchor="middle"))
+    out.append(_text(left + plot_w / 2, height - 6, "Departure (launch) date",
+                     anchor="middle"))
+    every = 1 if span_y < 250 else 2
+    for day in _months(a0, a1, every):
+        y = y_of(dt.datetime(day.year, day.month, 1, tzinfo=dt.UTC))
+        out.append(f'<line x1="{_n(left - 5)}" y1="{_n(y)}" x2="{_n(left)}" y2="{_n(y)}" '
+                   f'stroke="{AXIS}"/>')
+        out.append(_text(left - 8, y + 4, f"{day:%b %Y}", anchor="end"))
+    out.append(_text(14, top + plot_h / 2, "Arrival date", anchor="middle",
+                     extra=f' transform="rotate(-90 14 {_n(top + plot_h / 2)})"'))
+    if best is not None:
+        bx, by = x_of(best[0]), y_of(best[1])
+        out.append(f'<g class="best"><title>{esc(f"Window minimum: C3 {best[2]:.2f} km²/s²")}'
+                   f"</title>{_star(bx, by, 8)}</g>")
+    for k, m in enumerate(marks):
+        if not d0 - dt.timedelta(days=dstep) <= m.depart <= d1 + dt.timedelta(days=dstep):
+            continue
+        x = x_of(m.depart)
+        inside = m.arrive is not None and 0 <= _days(m.arrive, a0) + astep / 2 <= span_y
+        y = y_of(m.arrive) if inside and m.arrive is not None else top + plot_h - 7
+        shape = marker(m.outcome if inside or m.outcome == "failure" else None, x, y, 5)
+        if m.current:
+            shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="9" fill="none" stroke="{MARK}" '
+                      f'stroke-width="2.5" class="current"/>')
+        dy = -10 if k % 2 == 0 else 18
+        label = (f'<text x="{_n(x + 7)}" y="{_n(y + dy)}" fill="#000" stroke="#fff" '
+                 f'stroke-width="3" paint-order="stroke" font-weight="600">{esc(m.label)}</text>')
+        out.append(f'<g class="launch-mark"><title>{esc(m.label)}</title>{shape}{label}</g>')
+    lx, ly = left + plot_w + 18, top + 6
+    out.append(_text(lx, ly + 6, "C3 (km²/s²)", weight="600"))
+    for band in range(len(C3_BANDS) + 1):
+        y = ly + 16 + 19 * band
+        out.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="16" height="14" '
+                   f'fill="{C3_COLOURS[band]}"/>')
+        out.append(_text(lx + 22, y + 11, _band_label(band)))
+    y = ly + 16 + 19 * (len(C3_BANDS) + 1)
+    out.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="16" height="14" fill="none" '
+               f'stroke="{AXIS}" stroke-opacity="0.6"/>')
+    out.append(_text(lx + 22, y + 11, "no transfer"))
+    y += 34
+    out.append(_star(lx + 8, y - 4, 7) + _text(lx + 22, y, "window minimum"))
+    out.append(marker("success", lx + 8, y + 16, 5) + _text(lx + 22, y + 20, "launch, arrival"))
+    out.append(marker("failure", lx + 8, y + 36, 5) + _text(lx + 22, y + 40, "failed launch"))
+    out.append(marker(None, lx + 8, y + 56, 5) + _text(lx + 22, y + 60, "no arrival date"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _date(when: dt.date | dt.datetime) -> str:
+    return str(when.date() if isinstance(when, dt.datetime) else when)
+
+
+def _star(x: float, y: float, r: float) -> str:
+    """A five-pointed star (the window's minimum)."""
+    points = []
+    for k in range(10):
+        radius = r if k % 2 == 0 else r * 0.45
+        angle = math.pi / 2 + k * math.pi / 5
+        points.append(f"{_n(x + radius * math.cos(angle))},{_n(y - radius * math.sin(angle))}")
+    return (f'<polygon points="{" ".join(points)}" fill="#ffd400" stroke="#000" '
+            f'stroke-width="1.2" class="mark minimum"/>')
+
+
+@dataclass(frozen=True, slots=True)
+class ArcPoint:
+    """A planet's position on the transfer plot (ecliptic x, y in AU)."""
+
+    label: str
+    x: float
+    y: float
+    body: str
+    #: Filled where the spacecraft is (Earth at launch, the target at arrival).
+    filled: bool = True
+
+
+def transfer_arc_svg(earth_orbit: Sequence[Sequence[float]],
+                     target_orbit: Sequence[Sequence[float]], arc: Sequence[Sequence[float]],
+                     *, target: str, points: Sequence[ArcPoint], title: str,
+                     width: float = 520) -> str:
+    """The transfer seen from the north ecliptic pole: the Sun at the centre, Earth's
+    and the target's orbits, the arc between them, and the planets at departure and
+    arrival; x towards the vernal equinox, to scale, with a 1 AU bar."""
+    everything = [*earth_orbit, *target_orbit, *arc, *((p.x, p.y) for p in points)]
+    reach = max((max(abs(p[0]), abs(p[1])) for p in everything), default=1.0) or 1.0
+    margin, legend_h = 24.0, 40.0
+    label_room = 96.0  # beside the outermost orbit, for the planets' labels
+    scale = (width / 2 - label_room) / reach
+    height = width + legend_h
+    cx = cy = width / 2
+
+    def xy(p: Sequence[float]) -> tuple[float, float]:
+        return cx + p[0] * scale, cy - p[1] * scale
+
+    def path(line: Sequence[Sequence[float]]) -> str:
+        return "M" + "L".join(f"{_n(a)} {_n(b)}" for a, b in map(xy, line)) if line else ""
+
+    colour = BODY_COLOURS.get(target, "#777")
+    desc = (f"Heliocentric view from the north ecliptic pole, to scale: the orbits of Earth "
+            f"(blue) and {target} ({colour}), and the transfer arc (black) from Earth to "
+            f"{target}. " + " ".join(f"{p.label} at ({p.x:.2f}, {p.y:.2f}) AU." for p in points))
+    out = [_open(width, height, title, desc, "transfer-arc")]
+    out.append(f'<path d="{path(earth_orbit)}" fill="none" stroke="{BODY_COLOURS["Earth"]}" '
+               f'stroke-width="1.2" class="orbit earth"/>')
+    out.append(f'<path d="{path(target_orbit)}" fill="none" stroke="{colour}" '
+               f'stroke-width="1.2" class="orbit target"/>')
+    out.append(f'<path d="{path(arc)}" fill="none" stroke="{AXIS}" stroke-width="2.4" '
+               f'class="arc"/>')
+    out.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="6" fill="{BODY_COLOURS["Sun"]}">'
+               f"<title>Sun</title></circle>")
+    boxes: list[tuple[float, float, float, float]] = []
+    for p in points:
+        x, y = xy((p.x, p.y))
+        fill = BODY_COLOURS.get(p.body, "#777")
+        out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="5" '
+                   f'fill="{fill if p.filled else "#fff"}" stroke="{fill}" stroke-width="2">'
+                   f"<title>{esc(p.label)}</title></circle>")
+        dist = math.hypot(x - cx, y - cy) or 1.0
+        ux, uy = (x - cx) / dist, (y - cy) / dist
+        # Outwards from the Sun; down a line while it would overlap an earlier label.
+        tx, ty, w = x + ux * 10, y + uy * 10 + 4, 6.2 * len(p.label)
+        left_x = tx if ux >= 0 else tx - w
+        while any(left_x < b[2] and b[0] < left_x + w and ty - 11 < b[3] and b[1] < ty + 2
+                  for b in boxes):
+            ty += 13
+        boxes.append((left_x, ty - 11, left_x + w, ty + 2))
+        out.append(_text(tx, ty, p.label, size=11, anchor="start" if ux >= 0 else "end",
+                         extra=' stroke="#fff" stroke-width="3" paint-order="stroke"'))
+    bar_y = width + 14
+    out.append(f'<path d="M{_n(margin)} {_n(bar_y - 4)}V{_n(bar_y)}H{_n(margin + scale)}'
+               f'V{_n(bar_y - 4)}" stroke="{AXIS}" fill="none"/>')
+    out.append(_text(margin + scale + 6, bar_y + 2, "1 AU", size=11))
+    out.append(_text(width - margin, bar_y + 2, "x → vernal equinox (ecliptic J2000)",
+                     size=11, anchor="end"))
     out.append("</svg>")
     return "".join(out)

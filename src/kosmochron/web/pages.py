@@ -14,6 +14,7 @@ snippets from :meth:`SearchHit.snippet_html` (escaped, with ``<mark>``).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=T
                          lstrip_blocks=True)
 env.tests["field"] = lambda node: isinstance(node, Field)
 env.filters["percent"] = charts.percent
+env.filters["number"] = charts.number
 
 
 @dataclass(slots=True)
@@ -316,6 +318,77 @@ def orbit_fits(entry: Entry) -> list[tuple[int, OrbitFit]]:
     return fits
 
 
+def _when(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def _porkchop(report: dict[str, Any], payload_id: int) -> str:
+    """The porkchop SVG of a transfer report's window (with its grid)."""
+    window = report["window"]
+    best = window["best"]
+    marks = [charts.PorkchopMark(m["name"], _when(m["launch"]),
+                                 dt.date.fromisoformat(m["arrival"]) if m["arrival"] else None,
+                                 m["outcome"], m["payload_id"] == payload_id)
+             for m in window["launches"] if m["launch"]]
+    return charts.porkchop_svg(
+        [_when(d) for d in window["departures"]], [_when(a) for a in window["arrivals"]],
+        window["c3_km2_s2"], target=report["target"], marks=marks,
+        best=None if best is None or best["c3_km2_s2"] is None else
+        (_when(best["depart"]), _when(best["arrive"]), best["c3_km2_s2"]),
+        title=f"Launch window to {report['target']} around {window['launch'][:10]}: "
+              "C3 by departure and arrival date")
+
+
+def _arc(report: dict[str, Any]) -> str:
+    """The SVG of a report's transfer arc between the planets' orbits."""
+    g, target = report["geometry"], report["target"]
+    depart, arrive = report["transfer"]["depart"][:10], report["transfer"]["arrive"][:10]
+    points = [charts.ArcPoint(label, g[key][0], g[key][1], body, filled)
+              for label, key, body, filled in (
+                  (f"Earth {depart}", "earth_at_departure", "Earth", True),
+                  (f"{target} {arrive}", "target_at_arrival", target, True),
+                  ("Earth at arrival", "earth_at_arrival", "Earth", False),
+                  (f"{target} at launch", "target_at_departure", target, False))]
+    return charts.transfer_arc_svg(g["earth_orbit"], g["target_orbit"], g["arc"],
+                                   target=target, points=points,
+                                   title=f"{report['name']}: transfer from Earth to {target}")
+
+
+def payload_extras(store: Store, item_ids: list[int]) -> list[dict[str, Any]]:
+    """Per payload: its narrative events and, if it has one, its transfer report with
+    the porkchop and arc SVGs.  A window already drawn for an earlier payload of the
+    launch (a probe and its sub-payloads) is not drawn again: ``window_of`` names it.
+    Every transfer figure and grid comes from the database's cache."""
+    extras: list[dict[str, Any]] = []
+    drawn: dict[str, str] = {}
+    for item_id in item_ids:
+        report = store.payload_transfer(item_id, grid=True, geometry=True)
+        extra: dict[str, Any] = {"item_id": item_id, "events": store.payload_events(item_id),
+                                 "transfer": report, "porkchop_svg": None, "arc_svg": None,
+                                 "window_of": None}
+        if report is not None:
+            key = report["window"]["key"]
+            if key in drawn:
+                extra["window_of"] = drawn[key]
+            else:
+                drawn[key] = report["name"]
+                extra["porkchop_svg"] = Markup(_porkchop(report, item_id))
+            if report["geometry"] is not None:
+                extra["arc_svg"] = Markup(_arc(report))
+        extras.append(extra)
+    return extras
+
+
+def _extras_json(extra: dict[str, Any]) -> dict[str, Any]:
+    report = extra["transfer"]
+    if report is not None:  # the grid is 1 MB: the API serves it (?grid=true)
+        grid = ("departures", "arrivals", "c3_km2_s2", "vinf_arrival_km_s")
+        report = {**report, "window": {k: v for k, v in report["window"].items()
+                                       if k not in grid}}
+    return {"item_id": extra["item_id"], "events": [e.to_json() for e in extra["events"]],
+            "transfer": report}
+
+
 @twin("/launches/{entry_id}", "/launches/{entry_id}.json")
 def launch(request: Request, store: Store) -> Page:
     entry_id = _entry_id(request)
@@ -343,17 +416,19 @@ def launch(request: Request, store: Store) -> Page:
     lines = [(entry.line + i, text, entry.line + i in diag_lines)
              for i, text in enumerate(raw_lines)]
     findings = store.findings(entry_id=entry_id)
+    extras = payload_extras(store, stored.item_ids)
     data = {**stored_json(stored),
             "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
             "findings": [f.to_json() for f in findings],
             "raw": detail.raw,
             "gcat": {str(k): v for k, v in detail.gcat.items()},
             "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
-                        "name": entry.items[i].name, **fit.to_json()} for i, fit in fits]}
+                        "name": entry.items[i].name, **fit.to_json()} for i, fit in fits],
+            "payloads": [_extras_json(extra) for extra in extras]}
     return Page("launch.html", title, data, {
         "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
-        "findings": findings,
+        "findings": findings, "extras": extras,
         "heading": names or entry.date.text})
 
 

@@ -1,0 +1,103 @@
+"""Which planet a payload was sent to, and when it left and arrived: the light half of
+:mod:`kosmochron.transfers`.
+
+These functions need only the parsed entry and its narrative events, not the
+ephemeris or the Lambert solver, so they live apart from :mod:`.transfers`
+(whose import loads NumPy, Skyfield and Numba, about half a second): a launch
+page or an API call can tell whether a payload has a transfer, and find it in a
+cache, without paying for the heavy import.  :mod:`.transfers` re-exports them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from .events import Event
+from .model import Entry, Item
+
+_PLANET = re.compile(r"\b(Mars|Martian|Venus|Venusian)\b(?!\s*-?\d)")
+_TYPE = re.compile(r"\b(Mars|Venus) (?:probe|lander|orbiter|flyby)\b")
+
+
+def _planet(word: str) -> str:
+    return "Mars" if word.startswith("Mar") else "Venus"
+
+
+def target_of(item: Item) -> str | None:
+    """Mars or Venus if the item is a probe for one of them, else None.
+
+    Only a planetary item counts (Class "Planetary", a Type like "Mars probe" or a
+    Mars/Venera spacecraft family), so an Earth satellite whose narrative mentions
+    Venus has no target.  Then a weighted vote, because Encyclopedia
+    Astronautica's fields disagree (Sputnik 24 is filed as a "Venus probe" but was
+    a Mars 2MV-3 lander): the Type counts 3, the Spacecraft family ("Mars 2MV-4",
+    "Venera …") 2, the planet the narrative names first 2, the Program 1.  Ties go
+    to the Type.
+    """
+    votes = {"Mars": 0, "Venus": 0}
+    kind = _TYPE.search(item.value("Type") or "")
+    if kind:
+        votes[kind.group(1)] += 3
+    craft = (item.value("Spacecraft") or "").split()
+    if craft and craft[0] in ("Mars", "Fobos", "Phobos"):
+        votes["Mars"] += 2
+    elif craft and craft[0] in ("Venera", "Vega"):
+        votes["Venus"] += 2
+    if not any(votes.values()) and item.value("Class") != "Planetary":
+        return None
+    texts = [item.narrative, item.value("Summary") or ""]
+    first = next((m for m in (_PLANET.search(t) for t in texts) if m), None)
+    if first:
+        votes[_planet(first.group(1))] += 2
+    program = item.value("Program") or ""
+    if program in votes:
+        votes[program] += 1
+    best = max(votes.values())
+    if best == 0:
+        return None
+    leaders = [p for p, v in votes.items() if v == best]
+    if len(leaders) > 1 and kind:
+        return kind.group(1)
+    return leaders[0]
+
+
+#: Events that date the spacecraft's meeting with its target, in preference order.
+ARRIVAL_KINDS = ("arrival", "orbit-insertion", "flyby", "landing")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def launch_time(entry: Entry) -> dt.datetime | None:
+    """The launch instant in UTC: the entry's GMT time on its day, else the day's noon
+    (the middle of the day it names); None unless the date is precise to the day."""
+    date = entry.date
+    if date.start is None or date.start != date.end:
+        return None
+    m = _TIME.fullmatch(entry.time_utc or "")
+    if m is None:
+        return dt.datetime(date.start.year, date.start.month, date.start.day, 12,
+                           tzinfo=dt.UTC)
+    return dt.datetime(date.start.year, date.start.month, date.start.day, int(m.group(1)),
+                       int(m.group(2)), int(m.group(3) or 0), tzinfo=dt.UTC)
+
+
+def arrival_event(events: Sequence[Event], target: str) -> Event | None:
+    """The earliest day-precise event at ``target`` that marks the arrival."""
+    dated = [(e.date.start, ARRIVAL_KINDS.index(e.kind), k, e)
+             for k, e in enumerate(events)
+             if e.kind in ARRIVAL_KINDS and e.body == target and e.date is not None
+             and e.date.start is not None and e.date.start == e.date.end]
+    return min(dated)[-1] if dated else None
+
+
+def no_transfer_reason(entry: Entry, item: Item) -> str | None:
+    """Why a payload has no transfer report (None if it has one): the cases in which
+    :func:`kosmochron.transfers.transfer_for` returns None, in words."""
+    if entry.outcome == "failure":
+        return "its launch failed"
+    if target_of(item) is None:
+        return "it was not bound for Mars or Venus"
+    if launch_time(entry) is None:
+        return f"its launch date {entry.date.text!r} is not precise to the day"
+    return None
