@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from db_support import GCAT_SAMPLE, SEED_NAME, SEED_TEXT, write_text
 from kosmochron import parse_file
 from kosmochron.store import Store
-from kosmochron.store.findings import check_stored, gcat_lookup, stored_entries
+from kosmochron.store.findings import check_one, check_stored, gcat_lookup, stored_entries
 from kosmochron.store.schema import entries, items, sources
 from kosmochron.validate import Finding, check_entries
 
@@ -142,3 +142,17 @@ def test_stored_entries_in_small_batches(store: Store) -> None:
     assert [(e, i) for e, i, _ in batched] == [(e, i) for e, i, _ in whole]
     assert [entry for _, _, entry in batched] == parse_file().entries
     assert len(whole) == 21 and sum(len(i) for _, i, _ in whole) == 29
+
+
+def test_one_entry_is_checked_as_the_whole_source_checks_it(store: Store) -> None:
+    # A launch page asks for one entry's findings: they must equal that entry's share
+    # of a whole run, context (order, duplicates, GCAT) included, without the run.
+    store.import_gcat(GCAT_SAMPLE)
+    with store.engine.connect() as conn:
+        everything = list(check_stored(conn))
+        ids = [r[0] for r in conn.execute(sa.select(entries.c.id).order_by(entries.c.id))]
+        for entry_id in ids:
+            assert check_one(conn, entry_id) == [f for f in everything
+                                                 if f.entry_id == entry_id], entry_id
+        assert check_one(conn, 10**6) == []
+    assert store.findings(entry_id=ids[0]) == [f for f in everything if f.entry_id == ids[0]]

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..model import Entry
+from ..model import Cospar, Entry
 from ..validate import Context, Finding, GcatLookup, check_entry
 from .query import reparse
 from .schema import entries, gcat_payloads, items, sources
@@ -72,3 +72,68 @@ def check_stored(conn: Connection) -> Iterator[Finding]:
         for entry_id, item_ids, entry in stored_entries(conn, source_id):
             ctx.entry_id, ctx.item_ids = entry_id, item_ids
             yield from check_entry(ctx, entry)
+
+
+def _earlier_items(conn: Connection, source_id: int, seq: int,
+                   condition: sa.ColumnElement[bool]) -> list[Any]:
+    """Items of entries before ``seq`` in the source matching ``condition``, first first."""
+    return list(conn.execute(
+        sa.select(items.c.name, items.c.line, items.c.cospar_normalized, items.c.satcat)
+        .join(entries, entries.c.id == items.c.entry_id)
+        .where(entries.c.source_id == source_id, entries.c.seq < seq, condition)
+        .order_by(entries.c.seq.desc(), items.c.seq.desc())))
+
+
+def check_one(conn: Connection, entry_id: int) -> list[Finding]:
+    """The findings of one stored entry, as a run over its whole source gives them,
+    without checking the whole source: the context the rules need from earlier
+    entries (the last dated entry, the first payload with each of this entry's
+    designators and satellite numbers) is read from the database."""
+    row = conn.execute(sa.select(entries.c.source_id, entries.c.seq, entries.c.line,
+                                 entries.c.raw, sources.c.path)
+                       .join(sources, sources.c.id == entries.c.source_id)
+                       .where(entries.c.id == entry_id)).first()
+    if row is None:
+        return []
+    entry = reparse(row.raw, row.path, row.line)
+    item_ids = list(conn.execute(sa.select(items.c.id).where(items.c.entry_id == entry_id)
+                                 .order_by(items.c.seq)).scalars())
+    ctx = Context(row.path, _gcat_rows(conn), entry_id, item_ids)
+    previous = conn.execute(
+        sa.select(entries.c.line, entries.c.raw)
+        .where(entries.c.source_id == row.source_id, entries.c.seq < row.seq,
+               entries.c.date_start.is_not(None), entries.c.date_end.is_not(None))
+        .order_by(entries.c.seq.desc()).limit(1)).first()
+    if previous is not None:
+        ctx.previous = reparse(previous.raw, row.path, previous.line)
+    designators = {c.normalized or c.text for i in entry.items
+                   if isinstance(c := i.typed("COSPAR"), Cospar) and c.kind != "placeholder"}
+    satcats = {n for i in entry.items if isinstance(n := i.typed("USAF Sat Cat"), int)}
+    if designators:
+        # desc order then setdefault-by-overwrite: the earliest occurrence wins.
+        for name, line, normalized, _ in _earlier_items(
+                conn, row.source_id, row.seq, items.c.cospar_normalized.in_(designators)):
+            ctx.designators[normalized] = (name, line)
+    if satcats:
+        for name, line, _, satcat in _earlier_items(conn, row.source_id, row.seq,
+                                                    items.c.satcat.in_(satcats)):
+            ctx.satcats[satcat] = (name, line)
+    return list(check_entry(ctx, entry))
+
+
+def _gcat_rows(conn: Connection) -> GcatLookup | None:
+    """A GCAT lookup that asks the database per payload (one entry needs a few rows,
+    not the whole catalog in memory)."""
+    if conn.execute(sa.select(gcat_payloads.c.jcat).limit(1)).first() is None:
+        return None
+
+    def lookup(satcat: int | None, piece: str | None) -> dict[str, Any] | None:
+        for column, value in ((gcat_payloads.c.satcat, satcat), (gcat_payloads.c.piece, piece)):
+            if value is not None:
+                found = conn.execute(sa.select(gcat_payloads).where(column == value)
+                                     .order_by(gcat_payloads.c.jcat).limit(1)).first()
+                if found is not None:
+                    return dict(found._mapping)
+        return None
+
+    return lookup
