@@ -476,10 +476,8 @@ def serve(
     default on the bundled Soviet Mars chronology."""
     import os
     import secrets
-    import socket
 
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from .api import BOOT_VAR, create_app
     from .store import Settings
@@ -498,14 +496,61 @@ def serve(
     # database where create_app() looks by default, and share one ETag boot token.
     os.environ[ENV_VAR] = settings.url
     os.environ.setdefault(BOOT_VAR, secrets.token_hex(8))
-    config = uvicorn.Config("kosmochron.api:create_app", factory=True, host=host, port=port,
-                            workers=workers)
-    sock = config.bind_socket()
-    # What uvicorn.run does for workers, but with Nagle's algorithm off: uvicorn's socket
-    # has no protocol number, so asyncio leaves it on and a small response on a kept-alive
-    # connection waits 40 ms for a delayed ACK.  Connections inherit it from the socket.
+    raise typer.Exit(_run_workers(host, port, workers))
+
+
+def _listen(host: str, port: int) -> Any:
+    """A listening socket of one worker.  SO_REUSEPORT: each worker has its own and the
+    kernel spreads new connections over them (with uvicorn's --workers all share one,
+    and the first worker to wake accepts every pending connection: ten clients that
+    connect at once all land on one worker).  TCP_NODELAY: a small response on a
+    kept-alive connection must not wait 40 ms for a delayed ACK."""
+    import socket
+
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         proto=socket.IPPROTO_TCP)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
+    sock.bind(address)
+    sock.listen(2048)
+    return sock
+
+
+def _worker(host: str, port: int) -> None:
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config("kosmochron.api:create_app", factory=True))
+    server.run(sockets=[_listen(host, port)])
+
+
+def _run_workers(host: str, port: int, workers: int) -> int:
+    """Run ``workers`` server processes until one ends or we are told to stop (SIGINT,
+    SIGTERM): then stop them all.  The exit status is 0 only if we were told to."""
+    import multiprocessing
+    import signal
+    import time
+
+    stop: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, _frame: stop.append(number))
+    spawn = multiprocessing.get_context("spawn")
+    processes = [spawn.Process(target=_worker, args=(host, port), name=f"kosmochron-{n}")
+                 for n in range(workers)]
+    for process in processes:
+        process.start()
+    while not stop and all(p.is_alive() for p in processes):
+        time.sleep(0.2)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # uvicorn finishes the requests in progress
+    for process in processes:
+        process.join(30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    return 0 if stop else 1
 
 
 def register(app: typer.Typer) -> None:
