@@ -8,7 +8,9 @@ In one run, on ``benchmarks/out/store-N.sqlite3`` (``kosmochron ingest`` of the 
 that ``../shared/tools/make_corpus.py`` builds; reused when present):
 
 * ``kosmochron serve`` (once per ``--workers`` count: 1 is the default server, 2 uses
-  both cores of the benchmark machine) and Datasette (its own venv,
+  both cores of the benchmark machine; and once more with one worker and its response
+  cache off, ``KOSMOCHRON_RESPONSE_CACHE_MB=0``, so that every request is computed)
+  and Datasette (its own venv,
   ``benchmarks/out/datasette-venv``, never ours; one process, as ``datasette serve``
   runs) are started on free ports of 127.0.0.1, Datasette twice: on the file as it is
   (``datasette serve FILE``, the mode our server uses) and ``--immutable`` (which lets
@@ -20,9 +22,10 @@ that ``../shared/tools/make_corpus.py`` builds; reused when present):
   SQL our store runs) and, for launches, also through its table view
   (``/DB/entries.json?lv_family_id=…&_sort=date_start&_labels=on``, counting the
   matches as ours does; ``_nosuggest=1``, else its facet suggestions take 1.5 s);
-* "launches" asks for that first page again and again, "pages" for each of the 381
-  pages in turn (offsets 0 to 19,000: no cache of ours holds them, so every entry is
-  parsed from its stored text), "search" for the search;
+* "launches" asks for that first page again and again (answered from the response
+  cache, except by the no-cache server), "pages" for each of the 381 pages in turn
+  (offsets 0 to 19,000, 55 MB of responses cycled through: no cache of ours holds them,
+  so every entry is parsed from its stored text), "search" for the search;
 * a load generator on 127.0.0.1 only, bounded in time (Debian's ``wrk`` with a Lua
   script, else an asyncio httpx client), drives every server and endpoint in turn
   with the same number of keep-alive clients (``--concurrency``), after a warm-up,
@@ -206,6 +209,7 @@ class Server:
     argv: list[str]
     port: int
     ready_path: str
+    env: dict[str, str] | None = None  # added to this process's environment
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -215,7 +219,8 @@ class Server:
     def start(self) -> None:
         log = open(OUT / f"bench_api-{self.name}.log", "wb")  # noqa: SIM115 (kept open)
         self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     env={**os.environ, **(self.env or {})})
         log.close()  # the child has its own copy
 
     def wait_ready(self, timeout: float = 300.0) -> None:
@@ -444,6 +449,11 @@ def main() -> int:
         ours[label] = Server(label.replace(" ", ""), [
             *KOSMOCHRON, "serve", "--db", str(db), "--host", HOST, "--port", str(port),
             "--workers", str(workers)], port, "/api/v1")
+    # The same single worker with its response cache off: every request is computed.
+    port = free_port()
+    ours["kosmochron no-cache"] = Server("kosmochron-no-cache", [
+        *KOSMOCHRON, "serve", "--db", str(db), "--host", HOST, "--port", str(port)],
+        port, "/api/v1", env={"KOSMOCHRON_RESPONSE_CACHE_MB": "0"})
     ds_settings = ["--host", HOST, "--setting", "default_page_size", "50",
                    "--setting", "sql_time_limit_ms", "10000"]
     port = free_port()

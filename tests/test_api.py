@@ -34,8 +34,9 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from kosmochron import parse_file
-from kosmochron.api import DATE_PATTERN, create_app, etag_matches
+from kosmochron.api import DATE_PATTERN, create_app
 from kosmochron.export import entry_json
+from kosmochron.httpcache import etag_matches
 from kosmochron.store import Settings, Store, open_store
 from kosmochron.store.query import QueryError, parse_date_bound, wilson_interval
 
@@ -468,6 +469,16 @@ def test_unknown_things_are_404(client: TestClient, path: str, params: dict[str,
     error(client.get(API + path, params=params), 404, "not_found", mention)
 
 
+def test_a_browser_gets_an_error_page_for_an_unknown_path(client: TestClient) -> None:
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/no/such/page", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in page.text and "no route /no/such/page" in page.text
+    error(client.get("/no/such/page"), 404, "not_found", "/no/such/page")  # not a browser
+    error(client.get(f"{API}/nope", headers=browser), 404, "not_found", "/api/v1/nope")
+    error(client.get("/nope.json", headers=browser), 404, "not_found", "/nope.json")
+
+
 @pytest.mark.parametrize("value", ["\x00", "a\x00b", "%", "_", "'; DROP TABLE entries; --",
                                    "é" * 300])
 def test_hostile_text_is_never_a_server_error(client: TestClient, value: str) -> None:
@@ -526,6 +537,28 @@ def test_etag_changes_when_the_data_changes(fresh_url: str, tmp_path: Path) -> N
         after = client.get(f"{API}/stats", headers={"If-None-Match": before})
         assert after.status_code == 200 and after.headers["etag"] != before
         assert after.json()["results"][0]["launches"] == 13  # Proton: 12 + the new one
+
+
+def test_a_served_app_sees_an_ingest_by_another_process(fresh_url: str, tmp_path: Path) -> None:
+    """The app built from settings keeps answers between requests (counts, rankings,
+    launches as JSON); an ingest through other connections, as ``kosmochron ingest``
+    beside a running server, must show at once."""
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_bytes(XSS_CHRONOLOGY.encode())
+    with TestClient(create_app(Settings.from_env(fresh_url))) as client:
+        before = client.get(f"{API}/launches", params={"family": "Proton"})
+        assert before.json()["count"] == 12
+        assert ok(client, "/search", q="alert probe")["results"] == []
+        with open_store(fresh_url) as writer:
+            writer.ingest([hostile])
+            after = client.get(f"{API}/launches", params={"family": "Proton"},
+                               headers={"If-None-Match": before.headers["etag"]})
+            assert after.status_code == 200 and after.json()["count"] == 13
+            assert [h["name"] for h in ok(client, "/search", q="alert probe")["results"]] \
+                == [XSS_NAME]
+            assert writer.remove_source(hostile)
+        assert ok(client, "/launches", family="Proton")["results"] == before.json()["results"]
+        assert ok(client, "/search", q="alert probe")["results"] == []
 
 
 def test_untrusted_text_comes_back_verbatim(fresh_url: str, tmp_path: Path) -> None:
@@ -635,6 +668,9 @@ def test_the_store_is_opened_by_the_lifespan(tmp_path: Path) -> None:
 
 def test_server_errors_still_have_the_shape() -> None:
     class BrokenStore:
+        def known_version(self) -> str | None:
+            return None
+
         def version(self) -> str:
             raise RuntimeError("the disk is on fire")
 

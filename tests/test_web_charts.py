@@ -29,7 +29,7 @@ from kosmochron.orbits import (
     kepler_period_min,
 )
 from kosmochron.web import charts
-from kosmochron.web.charts import RateRow, TimelinePoint
+from kosmochron.web.charts import RateRow, TimelineBin, TimelinePoint
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & \'quotes\''
@@ -315,6 +315,46 @@ def test_crowded_points_are_nudged_apart() -> None:
     ys = {float(c.get("cy", 0)) for g in root.findall(f"{NS}g[@class='point']")
           for c in g if c.get("class") == "mark success"}
     assert len(ys) == 3
+
+
+def bins() -> list[TimelineBin]:
+    return [TimelineBin(1960, "R-7", 2, 3, 0, "/?family=R-7&year=1960"),
+            TimelineBin(1961, "R-7", 10, 0, 0, "/?family=R-7&year=1961", current=True),
+            TimelineBin(1971, "Proton", 4, 1, 1, "/?family=Proton&year=1971"),
+            TimelineBin(1990, "(no family)", 0, 0, 2, None)]
+
+
+def test_binned_timeline_bars_stack_outcomes_to_scale() -> None:
+    root = parse(charts.timeline_bins_svg(bins()))
+    links = root.findall(f"{NS}a")
+    assert [a.get("href") for a in links] == [b.href for b in bins() if b.href]
+    assert len(root.findall(f"{NS}g[@class='point']")) == 1, "no family: nothing to filter on"
+    tips = [t.text for t in root.iter(f"{NS}title")][1:]
+    assert tips[:2] == ["1960, R-7: 5 entries (2 successes, 3 failures)",
+                        "1961, R-7: 10 entries (10 successes, 0 failures)"]
+
+    def heights(a: ET.Element) -> dict[str, float]:
+        return {(r.get("class") or "").split()[-1]: float(r.get("height", 0))
+                for r in a.iter(f"{NS}rect") if "bin" in (r.get("class") or "")}
+
+    first, busiest, proton = (heights(a) for a in links)
+    assert busiest == {"success": pytest.approx(34.0)}, "the busiest bar fills its row"
+    assert first == {"success": pytest.approx(6.8), "failure": pytest.approx(10.2)}
+    assert set(proton) == {"success", "failure", "event"}
+    assert len(root.findall(f".//{NS}rect[@class='current']")) == 1
+    desc = root[1].text or ""
+    assert "23 entries in 3 vehicle families, counted by year: 16 successes, 4 failures, " \
+        "3 other events. From 1960 to 1990." in desc
+    assert "Outlined: 1961, R-7" in desc
+    assert {"Successes", "Failures", "Other events"} <= set(texts(root))
+
+
+def test_binned_timeline_escapes_and_handles_nothing() -> None:
+    svg = charts.timeline_bins_svg([TimelineBin(1999, HOSTILE, 1, 0, 0, '/?x="><script>')])
+    assert "<script>" not in svg
+    root = parse(svg)
+    assert root.find(f"{NS}a").get("href") == '/?x="><script>'  # type: ignore[union-attr]
+    assert "No dated entries" in texts(parse(charts.timeline_bins_svg([])))
 
 
 def test_nice_steps() -> None:

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
 from kosmochron.store import Store, open_store
+from kosmochron.web import pages as web_pages
 from kosmochron.web import router, static_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -459,6 +460,52 @@ def test_findings_report_page_and_twin(client: TestClient) -> None:
     assert client.get("/findings", params={"rule": "no-such-rule"}).status_code == 400
     bad = client.get("/findings.json", params={"min_severity": "fatal"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_value"
+
+
+def test_findings_come_in_pages(client: TestClient) -> None:
+    everything = client.get("/findings.json").json()
+    assert everything["count"] > 3 and everything["page"] == everything["pages"] == 1
+    pages = [client.get("/findings.json", params={"per_page": 2, "page": n}).json()
+             for n in range(1, (everything["count"] + 1) // 2 + 1)]
+    assert [f for p in pages for f in p["results"]] == everything["results"]
+    assert {p["pages"] for p in pages} == {len(pages)} and pages[0]["counts"] == \
+        everything["counts"]
+    html = client.get("/findings", params={"per_page": 2, "page": 2}).text
+    assert '<a href="/findings?per_page=2" rel="prev">' in html
+    assert 'href="/findings?per_page=2&amp;page=3" rel="next"' in html
+    assert f"Findings 3–4 of {everything['count']}." in html
+    past = client.get("/findings", params={"per_page": 2, "page": len(pages) + 1})
+    assert past.status_code == 404
+
+
+def test_big_selections_get_a_timeline_counted_by_year(client: TestClient, store: Store,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over TIMELINE_POINTS entries (1,000; 5 here, on the seed) every page's timeline
+    counts entries per year and family instead of drawing each."""
+    monkeypatch.setattr(web_pages, "TIMELINE_POINTS", 5)
+    data = client.get("/charts.json").json()
+    assert data["timeline"] == []
+    assert sum(b["successes"] + b["failures"] + b["events"] for b in data["timeline_bins"]) == 21
+    proton_1971 = next(b for b in data["timeline_bins"]
+                       if (b["year"], b["family"]) == (1971, "Proton"))
+    assert (proton_1971["successes"], proton_1971["failures"]) == (2, 1)  # Cosmos 419 failed
+    html = client.get("/").text
+    chart = next(s for s in svgs(html) if "timeline" in (s.get("class") or ""))
+    assert "timeline-bins" in (chart.get("class") or "")
+    assert "bars count them per year and vehicle family" in html
+    bar = next(a for a in chart.iter(f"{SVG_NS}a")
+               if (a.findtext(f"{SVG_NS}title") or "").startswith("1971, Proton"))
+    href = bar.get("href") or ""
+    assert href == "/?family=Proton&year=1971"
+    assert client.get(href.replace("/?", "/.json?")).json()["total"] == 3
+    narrowed = client.get("/charts.json", params={"outcome": "failure"}).json()
+    assert sum(b["failures"] for b in narrowed["timeline_bins"]) == 10
+    assert not any(b["successes"] for b in narrowed["timeline_bins"])
+    mars3 = client.get(f"/launches/{entry_id(store, 'Mars 3')}").text
+    context = next(s for s in svgs(mars3) if "timeline" in (s.get("class") or ""))
+    assert len(context.findall(f".//{SVG_NS}rect[@class='current']")) == 1
+    assert "Outlined: 1971, Proton" in (context.findtext(f"{SVG_NS}desc") or "")
+    assert "this launch's year outlined" in mars3
 
 
 def test_launch_page_shows_its_findings(client: TestClient) -> None:

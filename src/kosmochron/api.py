@@ -14,15 +14,16 @@ web UI's router.  Design choices, and why:
   lists have patterns the server enforces), so schemathesis can hold it to it.
 * The docs page is rendered here from that document: FastAPI's Swagger and ReDoc
   pages load their JavaScript from a CDN and are blank offline.
-* Responses carry an ETag made from the data version (:meth:`Store.version`), the
-  code version, the process and the URL, with ``Cache-Control: no-cache``:
-  clients revalidate and get a bodiless 304 until an ingest changes the data.
+* Responses carry an ETag made from the data version, with ``Cache-Control:
+  no-cache``: clients revalidate and get a bodiless 304 until an ingest changes the
+  data; whole responses are kept per data version (:mod:`kosmochron.httpcache`).
+* JSON is written by orjson; a page of launches splices entries the store keeps
+  already serialised (:meth:`Store.launches_json`) rather than rebuilding them.
 """
 
 from __future__ import annotations
 
 import calendar
-import hashlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -33,29 +34,38 @@ from urllib.parse import quote
 
 import anyio.to_thread
 import jinja2
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .api_schemas import SCHEMAS, STR, _error, _ok
-from .appstate import HttpError, get_store
+from .appstate import FastJSONResponse, HttpError, get_store
 from .export import diagnostic_json, entry_json
+from .httpcache import ReadOnlyCache, ResponseCache
 from .render import render_entry
-from .store import LaunchFilter, QueryError, Settings, StatRow, Store, StoredEntry
+from .store import (
+    LaunchFilter,
+    LaunchJSON,
+    QueryError,
+    Settings,
+    StatRow,
+    Store,
+    StoredEntry,
+)
 from .store.browse import FACETS
 from .store.query import INT_MAX, ORDERINGS, STAT_DIMENSIONS, parse_date_bound
 from .store.schema import ENTITY_TABLES
 from .validate import RULE_IDS
+from .web import error_page, static_dir
 from .web import router as web_router
-from .web import static_dir
 
 API = "/api/v1"
 
@@ -108,9 +118,11 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def known_parameters(request: Request) -> None:
+async def known_parameters(request: Request) -> None:
     """Reject query parameters the route does not take (400): ``?familly=Proton``
-    must not quietly list every launch.  Runs before the values are validated."""
+    must not quietly list every launch.  Runs before the values are validated.
+    (The dependencies are ``async``: a plain ``def`` dependency costs a trip through
+    the thread pool, several times the work it does.)"""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
@@ -152,7 +164,7 @@ def _about(description: str) -> Any:
 Text = str | None
 
 
-def launch_filter(
+async def launch_filter(
     date_from: Annotated[Text, Query(alias="from", pattern=DATE_PATTERN, description=(
         f"Launched on or after: {DATE_HINT}; vague dates match if their span overlaps."))] = None,
     date_to: Annotated[Text, Query(alias="to", pattern=DATE_PATTERN, description=(
@@ -231,6 +243,15 @@ def _launch(request: Request, s: StoredEntry) -> dict[str, Any]:
             **entry_json(s.entry), "item_ids": s.item_ids}
 
 
+def _launch_listed(request: Request, s: LaunchJSON) -> orjson.Fragment:
+    """What :func:`_launch` gives, from an entry serialised once: its object's members
+    spliced between the id, source and url and the item ids."""
+    head = orjson.dumps({"id": s.id, "source": s.source,
+                         "url": _url(request, f"/launches/{s.id}")})
+    return orjson.Fragment(b"".join((head[:-1], b",", s.body[1:-1], b',"item_ids":',
+                                     orjson.dumps(s.item_ids), b"}")))
+
+
 def _payload(request: Request, row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "url": _url(request, f"/payloads/{row['id']}"),
             "launch_url": _url(request, f"/launches/{row['entry_id']}")}
@@ -252,10 +273,10 @@ api = APIRouter(prefix=API, dependencies=[Depends(known_parameters)], responses=
 
 
 @api.get("", summary="Where everything is", responses=_ok("Index", "Links to the endpoints."))
-def index(request: Request) -> JSONResponse:
+def index(request: Request) -> FastJSONResponse:
     names = ("launches", "payloads", "search", "stats", "entities/family", "render",
              "openapi.json")
-    return JSONResponse({n: _url(request, f"/{n}") for n in names}
+    return FastJSONResponse({n: _url(request, f"/{n}") for n in names}
                         | {"docs": f"{str(request.base_url).rstrip('/')}/api/docs"})
 
 
@@ -265,20 +286,20 @@ def launches(request: Request, store: StoreDep, f: FilterDep, ordering: Ordering
              limit: Limit = 50, offset: Offset = 0,
              facets: Annotated[str | None, Query(pattern=FACETS_PATTERN, description=(
                  f"Comma-separated facets to count over all matches: {', '.join(FACETS)}."
-             ))] = None) -> JSONResponse:
+             ))] = None) -> FastJSONResponse:
     """Each result is an entry in the JSON contract plus its id, source, url and payload ids."""
     with _store_errors(422):
-        found = store.launches(f, order=ordering, limit=limit, offset=offset)
+        found = store.launches_json(f, order=ordering, limit=limit, offset=offset)
         body = _page(request, store.count(f), offset, limit,
-                     [_launch(request, s) for s in found])
+                     [_launch_listed(request, s) for s in found])
         if facets:
             body["facets"] = store.facets(list(dict.fromkeys(facets.split(","))), f)
-    return JSONResponse(body)
+    return FastJSONResponse(body)
 
 
 @api.get("/launches/{launch_id}", summary="One launch in full",
          responses=_ok("LaunchDetail", "The launch with payload ids, diagnostics and text."))
-def launch(request: Request, store: StoreDep, launch_id: Id) -> JSONResponse:
+def launch(request: Request, store: StoreDep, launch_id: Id) -> FastJSONResponse:
     """The entry with its payloads' ids and GCAT links, diagnostics, source span and raw text."""
     with _store_errors(404):
         detail = store.detail(launch_id)
@@ -291,27 +312,27 @@ def launch(request: Request, store: StoreDep, launch_id: Id) -> JSONResponse:
     body["span"] = {"path": stored.source, "line": stored.entry.line,
                     "end_line": stored.entry.end_line}
     body["raw"] = detail.raw
-    return JSONResponse(body)
+    return FastJSONResponse(body)
 
 
 @api.get("/payloads", summary="Payloads of the matching launches, paged",
          responses=_ok("PayloadPage", "A page of payloads in launch order."))
 def payloads(request: Request, store: StoreDep, f: FilterDep, limit: Limit = 50,
-             offset: Offset = 0) -> JSONResponse:
+             offset: Offset = 0) -> FastJSONResponse:
     with _store_errors(422):
         rows, total = store.payloads(f, limit=limit, offset=offset)
-    return JSONResponse(_page(request, total, offset, limit,
+    return FastJSONResponse(_page(request, total, offset, limit,
                               [_payload(request, r) for r in rows]))
 
 
-def _one_payload(request: Request, store: Store, ids: list[int], what: str) -> JSONResponse:
+def _one_payload(request: Request, store: Store, ids: list[int], what: str) -> FastJSONResponse:
     if not ids:
         raise HttpError(404, "not_found", f"no payload with {what}")
     if len(ids) > 1:
         raise HttpError(409, "ambiguous", f"{len(ids)} payloads have {what}; use their ids",
                         {"ids": ids, "urls": [_url(request, f"/payloads/{i}") for i in ids]})
     with _store_errors(404):
-        return JSONResponse(_payload(request, store.payload(ids[0])))
+        return FastJSONResponse(_payload(request, store.payload(ids[0])))
 
 
 PAYLOAD_DOC = _ok("PayloadDetail", "The payload.") | {409: _error(
@@ -322,7 +343,7 @@ PAYLOAD_DOC = _ok("PayloadDetail", "The payload.") | {409: _error(
          responses=PAYLOAD_DOC)
 def payload_by_cospar(request: Request, store: StoreDep, cospar: Annotated[str, Path(
         description="As written (1962-B-Iota-1), normalized ('1962 Beta Iota 1') or in "
-                    "GCAT's spelling ('1962 B IOT 1').")]) -> JSONResponse:
+                    "GCAT's spelling ('1962 B IOT 1').")]) -> FastJSONResponse:
     return _one_payload(request, store, store.payload_ids(cospar=cospar),
                         f"COSPAR designator {cospar!r}")
 
@@ -330,28 +351,28 @@ def payload_by_cospar(request: Request, store: StoreDep, cospar: Annotated[str, 
 @api.get("/payloads/by-satcat/{satcat}", summary="A payload by satellite number",
          responses=PAYLOAD_DOC)
 def payload_by_satcat(request: Request, store: StoreDep,
-                      satcat: Annotated[int, Path(ge=0, le=INT_MAX)]) -> JSONResponse:
+                      satcat: Annotated[int, Path(ge=0, le=INT_MAX)]) -> FastJSONResponse:
     return _one_payload(request, store, store.payload_ids(satcat=satcat),
                         f"satellite number {satcat}")
 
 
 @api.get("/payloads/{payload_id}", summary="One payload",
          responses=_ok("PayloadDetail", "The payload with its narrative."))
-def payload(request: Request, store: StoreDep, payload_id: Id) -> JSONResponse:
+def payload(request: Request, store: StoreDep, payload_id: Id) -> FastJSONResponse:
     with _store_errors(404):
-        return JSONResponse(_payload(request, store.payload(payload_id)))
+        return FastJSONResponse(_payload(request, store.payload(payload_id)))
 
 
 @api.get("/payloads/{payload_id}/events", summary="A payload's events, from its narrative",
          responses=_ok("EventList", "Arrivals, orbit insertions, flybys, landings, "
                                     "separations, losses of contact and re-entries."))
-def payload_events(request: Request, store: StoreDep, payload_id: Id) -> JSONResponse:
+def payload_events(request: Request, store: StoreDep, payload_id: Id) -> FastJSONResponse:
     """Each event with its kind, date (and precision), body, flyby distance and the span
     of the narrative that tells it; read from the narrative on the first request."""
     with _store_errors(404):
         name = store.payload(payload_id)["name"]
         found = store.payload_events(payload_id)
-    return JSONResponse({"payload_id": payload_id, "name": name,
+    return FastJSONResponse({"payload_id": payload_id, "name": name,
                          "url": _url(request, f"/payloads/{payload_id}/events"),
                          "count": len(found), "results": [e.to_json() for e in found]})
 
@@ -362,7 +383,7 @@ def payload_transfer(request: Request, store: StoreDep, payload_id: Id,
                      grid: Annotated[bool, Query(description=(
                          "Add the window's porkchop: C3 and arrival v∞ for every departure "
                          "× arrival day (121 × 401 for Mars, about 1 MB)."))] = False
-                     ) -> JSONResponse:
+                     ) -> FastJSONResponse:
     """The Lambert arc from the launch to the arrival the narrative dates (``transfer``,
     None if it dates none), the launch window around the launch day (its minimum-C3
     transfer, how many days the launch came after it, the launches to the target in
@@ -375,7 +396,7 @@ def payload_transfer(request: Request, store: StoreDep, payload_id: Id,
             reason = store.no_transfer_reason(payload_id)
             raise HttpError(404, "no_transfer", f"payload {payload_id} has no transfer: {reason}",
                             {"payload_id": payload_id, "reason": reason})
-    return JSONResponse({**report, "url": _url(request, f"/payloads/{payload_id}/transfer"),
+    return FastJSONResponse({**report, "url": _url(request, f"/payloads/{payload_id}/transfer"),
                          "payload_url": _url(request, f"/payloads/{payload_id}")})
 
 
@@ -385,7 +406,7 @@ def search(request: Request, store: StoreDep,
            q: Annotated[str, Query(description='Words that must all occur; "quoted phrases" '
                                                "stay together.")],
            limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 20,
-           offset: Offset = 0) -> JSONResponse:
+           offset: Offset = 0) -> FastJSONResponse:
     """``snippet`` marks matches with « », ``snippet_html`` is escaped HTML with <mark>."""
     hits = store.search(_text(q) or "", limit + 1, offset)
     results = [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
@@ -395,7 +416,7 @@ def search(request: Request, store: StoreDep,
     page = _page(request, offset + len(results), offset, limit, results,
                  more=len(hits) > limit)
     del page["count"]  # a search does not count every hit; ``next`` says whether there are more
-    return JSONResponse({"query": q, **page})
+    return FastJSONResponse({"query": q, **page})
 
 
 @api.get("/stats", summary="Launches, failures and success rates per group",
@@ -405,12 +426,13 @@ def stats(store: StoreDep, f: FilterDep, by: Annotated[Dimension, Query(
           definition: Annotated[Literal["launch", "mission"], Query(
               description="launch: the launch outcome (FAILURE: in the header); mission: "
               "GCAT's result per linked payload (then `launches` counts payloads).")]
-          = "launch") -> JSONResponse:
+          = "launch") -> FastJSONResponse:
     """Success rates come with their Wilson 95% interval, honest for small groups."""
     with _store_errors(422):
         rows = store.stats(by, f, definition=definition)
         stages = store.failed_stages(f)
-    return JSONResponse({"by": by, "results": [_stat(r) for r in rows], "failed_stages": stages})
+    return FastJSONResponse({"by": by, "results": [_stat(r) for r in rows],
+                             "failed_stages": stages})
 
 
 Severity = Literal["info", "warning", "error"]
@@ -426,7 +448,7 @@ def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
                  description="The lowest severity to list.")] = "info",
              launch_id: Annotated[int | None, Query(
                  ge=1, le=INT_MAX, description="Only this launch's findings.")] = None,
-             limit: Limit = 50, offset: Offset = 0) -> JSONResponse:
+             limit: Limit = 50, offset: Offset = 0) -> FastJSONResponse:
     """Orbits against Kepler (with the central body), unit pairs, dates, designators,
     the GCAT crosswalk: each finding with the evidence it used."""
     with _store_errors(422):
@@ -435,15 +457,15 @@ def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
     for f in found:
         counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
         counts[f.rule][f.severity] += 1
-    return JSONResponse({"count": len(found), "counts": counts,
+    return FastJSONResponse({"count": len(found), "counts": counts,
                          "results": [f.to_json() for f in found[offset:offset + limit]]})
 
 
 @api.get("/entities/{kind}", summary="Sites, families, programs … with launch counts",
          responses=_ok("EntityList", "Every entity of the kind, by name."))
-def entities(request: Request, store: StoreDep, kind: EntityKind) -> JSONResponse:
+def entities(request: Request, store: StoreDep, kind: EntityKind) -> FastJSONResponse:
     rows = store.entity_counts(kind)
-    return JSONResponse({"kind": kind, "count": len(rows), "results": [
+    return FastJSONResponse({"kind": kind, "count": len(rows), "results": [
         {**r, "url": _url(request, f"/entities/{kind}/{quote(r['slug'], safe='')}")}
         for r in rows]})
 
@@ -452,13 +474,13 @@ def entities(request: Request, store: StoreDep, kind: EntityKind) -> JSONRespons
          responses=_ok("EntityDetail", "The entity, its statistics and a page of launches."))
 def entity(request: Request, store: StoreDep, kind: EntityKind, slug: str,
            ordering: OrderingParam = "date", limit: Limit = 50,
-           offset: Offset = 0) -> JSONResponse:
+           offset: Offset = 0) -> FastJSONResponse:
     with _store_errors(404):
         found = store.entity(kind, slug)
         row = store.entity_stats(kind, slug)
         page, total = store.entity_launches(kind, slug, order=ordering, limit=limit,
                                             offset=offset)
-    return JSONResponse({
+    return FastJSONResponse({
         "kind": kind, "id": found["id"], "name": found["name"], "slug": found["slug"],
         "url": _url(request, f"/entities/{kind}/{quote(found['slug'], safe='')}"),
         "stats": _stat(row),
@@ -559,57 +581,6 @@ class App(FastAPI):
         return self.openapi_schema
 
 
-class ReadOnlyCache:
-    """ASGI middleware: HEAD is GET without the body, and GETs under ``/api/`` get an ETag
-    (and a 304 when If-None-Match has it, before any handler runs).  Pure ASGI rather
-    than ``@app.middleware``, so streaming and HEAD need no special cases."""
-
-    def __init__(self, app: ASGIApp, boot: str) -> None:
-        self.app = app
-        self.boot = boot
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        head = scope["method"] == "HEAD"
-        scope = {**scope, "method": "GET"}
-        etag = None
-        if scope["path"].startswith("/api/"):
-            store: Store = scope["app"].state.store
-            version = await run_in_threadpool(store.version)
-            url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-            digest = hashlib.sha256(f"{version}|{__version__}|{self.boot}|{url}".encode())
-            etag = f'W/"{digest.hexdigest()[:24]}"'
-            sent = {k.lower(): bytes(v).decode("latin-1") for k, v in scope["headers"]}
-            if etag_matches(sent.get(b"if-none-match"), etag):
-                await send({"type": "http.response.start", "status": 304,
-                            "headers": [(b"etag", etag.encode()),
-                                        (b"cache-control", b"no-cache")]})
-                await send({"type": "http.response.body", "body": b""})
-                return
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start" and etag and message["status"] == 200:
-                headers = list(message.get("headers", []))
-                if not any(k.lower() == b"etag" for k, _ in headers):
-                    headers += [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
-                message = {**message, "headers": headers}
-            elif message["type"] == "http.response.body" and head:
-                message = {**message, "body": b""}
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Weak comparison (RFC 9110 §13.1.2): ``W/`` prefixes do not matter; ``*`` is any."""
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
-
-
 #: Handlers running at once (in threads).  They are mostly Python (parsing, JSON) around
 #: short SQLite calls, so more threads only queue for the GIL, each waking the others:
 #: with AnyIO's default of 40, ten clients got 30% less throughput than one.  More
@@ -628,7 +599,7 @@ def _lifespan(settings: Settings | None,
             yield
             return
         built = await run_in_threadpool(Store.from_settings, settings or Settings.from_env())
-        built.share_entries()  # the API and the pages only read the entries they list
+        built.serve()  # keep answers between requests until the data changes
         app.state.store = built
         try:
             yield
@@ -638,8 +609,8 @@ def _lifespan(settings: Settings | None,
     return lifespan
 
 
-def _error_response(exc: HttpError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+def _error_response(exc: HttpError, headers: dict[str, str] | None = None) -> FastJSONResponse:
+    return FastJSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -679,8 +650,13 @@ async def _starlette_error(request: Request, exc: Exception) -> Response:
             f"{request.url.path}: the API is read-only (GET and HEAD)",
             {"method": request.method, "allowed": ["GET", "HEAD"]}), {"Allow": "GET, HEAD"})
     if exc.status_code == 404:
-        return _error_response(HttpError(404, "not_found", f"no route {request.url.path}",
-                                         {"path": request.url.path}))
+        error = HttpError(404, "not_found", f"no route {request.url.path}",
+                          {"path": request.url.path})
+        path = request.url.path
+        if "text/html" in request.headers.get("accept", "") and not path.startswith("/api/") \
+                and not path.endswith(".json"):
+            return error_page(request, request.app.state.store, error)  # a browser's typo
+        return _error_response(error)
     return _error_response(HttpError(exc.status_code, "http_error", str(exc.detail)),
                            dict(exc.headers or {}))
 
@@ -698,7 +674,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
               docs_url=None, redoc_url=None, lifespan=_lifespan(settings, store))
     if store is not None:  # usable even by clients that never run the lifespan
         app.state.store = store
-    app.add_middleware(ReadOnlyCache, boot=os.environ.get(BOOT_VAR) or secrets.token_hex(8))
+    app.state.responses = ResponseCache.from_env()
+    app.add_middleware(ReadOnlyCache, boot=os.environ.get(BOOT_VAR) or secrets.token_hex(8),
+                       responses=app.state.responses)
     app.add_exception_handler(HttpError, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _starlette_error)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..model import Entry
 from . import browse, gcat, query, search
@@ -24,13 +25,28 @@ from .ingest import IngestResult, Progress, ingest, source_identity
 from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
+from .serving import ServingCache, SqliteChangeWatch, entry_bytes
 
 if TYPE_CHECKING:
     from ..events import Event
     from ..validate import Finding
 
-__all__ = ["LaunchDetail", "LaunchFilter", "LaunchList", "QueryError", "SearchHit", "Settings",
-           "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
+__all__ = ["LaunchDetail", "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit",
+           "Settings", "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
+
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class LaunchJSON:
+    """A stored entry as :meth:`Store.launches_json` gives it: ids, and the entry in the
+    JSON contract as compact UTF-8 bytes."""
+
+    id: int
+    source: str
+    item_ids: list[int]
+    body: bytes
 
 
 class LaunchList(list[StoredEntry]):
@@ -81,6 +97,25 @@ class Store:
         #: again (a server's first launch pages at once: four checks of 15 s each).
         self._findings_lock = threading.Lock()
         self._parse: query.Parse = query.reparse
+        #: What a server keeps between requests (:meth:`serve`); None elsewhere.
+        self._cache: ServingCache | None = None
+        self._watch: SqliteChangeWatch | None = None
+        #: (change token, data version) of the last version computed under a watch.
+        self._version: tuple[int, str] | None = None
+
+    def serve(self) -> None:
+        """Prepare for serving many readers: keep parsed entries (:meth:`share_entries`),
+        answers per data version and launches as JSON (:mod:`.serving`), and learn of
+        commits from SQLite itself rather than asking for the data version every time."""
+        self.share_entries()
+        self._cache = ServingCache()
+        self._watch = SqliteChangeWatch.for_engine(self.engine)
+
+    def _remember(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its kept value while the data has not changed (serving)."""
+        if self._cache is None:
+            return compute()
+        return self._cache.remember(self._cache.answers, (self.version(), kind, key), compute)
 
     def share_entries(self, size: int = 512) -> None:
         """Hand out the same entry objects for the last ``size`` launches listed, rather
@@ -106,6 +141,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -161,12 +198,40 @@ class Store:
         ``outcome="failure"``, ``date_from="1971"`` …), as model entries."""
         f = filter or LaunchFilter.from_options(**options)
         with self.engine.connect() as conn:
-            return LaunchList(query.launches(conn, f, order, limit, offset, self._parse))
+            rows = self._launch_rows(conn, f, order, limit, offset)
+            return LaunchList(query.stored_entries(conn, rows, self._parse))
+
+    def _launch_rows(self, conn: Connection, f: LaunchFilter, order: str, limit: int | None,
+                     offset: int) -> list[tuple[int, str, int, str]]:
+        """One page of matching entries' rows.  Serving, the filter's whole order is kept
+        and a page is a slice of it: the database sorts every match for any page (19,047
+        Proton failures: 13 ms a page), so paging through a big list would sort it again
+        for every page."""
+        if self._cache is None or limit is None:
+            return query.launch_rows(conn, f, order, limit, offset)
+        ids = self._cache.remember(self._cache.orders, (self.version(), order, f.key()),
+                                   lambda: query.ordered_ids(conn, f, order))
+        return query.rows_by_id(conn, ids[offset:offset + limit])
+
+    def launches_json(self, filter: LaunchFilter, *, order: str = "date", limit: int | None = None,
+                      offset: int = 0) -> list[LaunchJSON]:
+        """:meth:`launches` already serialised: each entry in the JSON contract as UTF-8
+        bytes, for an API that only passes them on (kept between requests when serving)."""
+        with self.engine.connect() as conn:
+            rows = self._launch_rows(conn, filter, order, limit, offset)
+            item_ids = query.item_ids(conn, [row[0] for row in rows])
+        build = entry_bytes if self._cache is None else self._cache.launch_json
+        return [LaunchJSON(id_, path, item_ids.get(id_, []), build(raw, path, line))
+                for id_, path, line, raw in rows]
 
     def count(self, filter: LaunchFilter | None = None, **options: Any) -> int:
         f = filter or LaunchFilter.from_options(**options)
-        with self.engine.connect() as conn:
-            return query.count(conn, f)
+
+        def count() -> int:
+            with self.engine.connect() as conn:
+                return query.count(conn, f)
+
+        return self._remember("count", f.key(), count)
 
     def lookup(self, term: str) -> list[int]:
         with self.engine.connect() as conn:
@@ -186,7 +251,12 @@ class Store:
 
     def search(self, text: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         with self.engine.connect() as conn:
-            return search.search(conn, text, limit, offset)
+            if self._cache is None:
+                return search.search(conn, text, limit, offset)
+            # Serving: rank every hit once per query and data version, then page.
+            ranking = self._cache.remember(self._cache.rankings, (self.version(), text),
+                                           lambda: search.ranked(conn, text))
+            return search.ranked_page(conn, text, ranking, limit, offset)
 
     def stats(self, by: str, filter: LaunchFilter | None = None, *,
               definition: str = "launch", **options: Any) -> list[StatRow]:
@@ -194,13 +264,21 @@ class Store:
         mission result (after ``import-gcat``) instead of the launch outcome, and
         then ``launches`` counts the linked payloads."""
         f = filter or LaunchFilter.from_options(**options)
-        with self.engine.connect() as conn:
-            return query.stats(conn, by, f, definition)
+
+        def stats() -> list[StatRow]:
+            with self.engine.connect() as conn:
+                return query.stats(conn, by, f, definition)
+
+        return list(self._remember("stats", (by, definition, f.key()), stats))
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)
-        with self.engine.connect() as conn:
-            return query.failed_stage_breakdown(conn, f)
+
+        def stages() -> dict[str, int]:
+            with self.engine.connect() as conn:
+                return query.failed_stage_breakdown(conn, f)
+
+        return dict(self._remember("stages", f.key(), stages))
 
     def entities(self, kind: str) -> list[dict[str, Any]]:
         """Names and slugs of one kind of entity (site, family, program …)."""
@@ -253,8 +331,26 @@ class Store:
 
     def version(self) -> str:
         """Changes whenever the stored data changes: the ETag of every response."""
+        watch = self._watch
+        if watch is None:
+            with self.engine.connect() as conn:
+                return browse.version(conn)
+        token = watch.token()  # before the query: a commit during it shows next time
+        known = self._version
+        if known is not None and known[0] == token:
+            return known[1]
         with self.engine.connect() as conn:
-            return browse.version(conn)
+            version = browse.version(conn)
+        self._version = (token, version)
+        return version
+
+    def known_version(self) -> str | None:
+        """The data version if it is known to be current without a query (serving SQLite,
+        nothing committed since it was read), else None: call :meth:`version`."""
+        watch, known = self._watch, self._version
+        if watch is None or known is None or known[0] != watch.token():
+            return None
+        return known[1]
 
     def detail(self, entry_id: int) -> LaunchDetail:
         with self.engine.connect() as conn:
@@ -263,8 +359,13 @@ class Store:
     def facets(self, names: list[str], filter: LaunchFilter | None = None,
                **options: Any) -> dict[str, list[dict[str, Any]]]:
         f = filter or LaunchFilter.from_options(**options)
-        with self.engine.connect() as conn:
-            return browse.facets(conn, f, names)
+
+        def facets() -> dict[str, list[dict[str, Any]]]:
+            with self.engine.connect() as conn:
+                return browse.facets(conn, f, names)
+
+        kept = self._remember("facets", (tuple(names), f.key()), facets)
+        return {name: [dict(row) for row in rows] for name, rows in kept.items()}
 
     def payloads(self, filter: LaunchFilter | None = None, *, limit: int | None = 100,
                  offset: int = 0, **options: Any) -> tuple[list[dict[str, Any]], int]:
@@ -301,8 +402,23 @@ class Store:
                  **options: Any) -> list[dict[str, Any]]:
         """Light rows (id, date, family, outcome, first payload) for timeline charts."""
         f = filter or LaunchFilter.from_options(**options)
-        with self.engine.connect() as conn:
-            return browse.timeline(conn, f, limit)
+
+        def timeline() -> list[dict[str, Any]]:
+            with self.engine.connect() as conn:
+                return browse.timeline(conn, f, limit)
+
+        return [dict(row) for row in self._remember("timeline", (limit, f.key()), timeline)]
+
+    def timeline_bins(self, filter: LaunchFilter | None = None,
+                      **options: Any) -> list[dict[str, Any]]:
+        """Counts per year, vehicle family and outcome of the matching dated entries."""
+        f = filter or LaunchFilter.from_options(**options)
+
+        def bins() -> list[dict[str, Any]]:
+            with self.engine.connect() as conn:
+                return browse.timeline_bins(conn, f)
+
+        return [dict(row) for row in self._remember("timeline-bins", f.key(), bins)]
 
     def payload_ids(self, *, cospar: str | None = None, satcat: int | None = None) -> list[int]:
         """Ids of the payloads with a COSPAR designator (any spelling) or satellite number."""

@@ -276,3 +276,18 @@ def timeline(conn: Connection, f: LaunchFilter, limit: int | None = 5000) -> lis
     if limit is not None:
         query = query.limit(limit)
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def timeline_bins(conn: Connection, f: LaunchFilter) -> list[dict[str, Any]]:
+    """How many matching dated entries each vehicle family has per year and outcome
+    (``outcome`` None for entries that are not launches): the timeline of a selection
+    too big to draw launch by launch."""
+    family = ENTITY_TABLES["family"]
+    year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer).label("year")
+    query = (sa.select(year, family.c.name.label("family"), entries.c.outcome,
+                       sa.func.count().label("count"))
+             .select_from(entries.outerjoin(family, family.c.id == entries.c.lv_family_id))
+             .where(*where(conn, f), entries.c.date_start.is_not(None))
+             .group_by(year, family.c.name, entries.c.outcome)
+             .order_by(year, family.c.name, entries.c.outcome))
+    return [dict(r._mapping) for r in conn.execute(query)]

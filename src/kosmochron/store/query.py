@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -95,6 +96,10 @@ class LaunchFilter:
     text: str | None = None
     kind: Literal["launch", "event"] | None = "launch"
     source: str | None = None
+
+    def key(self) -> tuple[Any, ...]:
+        """The filter as a hashable value (for keeping answers per filter)."""
+        return tuple(getattr(self, f.name) for f in fields(self))
 
     @classmethod
     def from_options(cls, **options: Any) -> LaunchFilter:
@@ -203,8 +208,9 @@ def reparse(raw: str, source: str, first_line: int) -> Entry:
 Parse = Callable[[str, str, int], Entry]
 
 
-def launches(conn: Connection, f: LaunchFilter, order: str = "date", limit: int | None = None,
-             offset: int = 0, parse: Parse = reparse) -> list[StoredEntry]:
+def launch_rows(conn: Connection, f: LaunchFilter, order: str = "date",
+                limit: int | None = None, offset: int = 0) -> list[tuple[int, str, int, str]]:
+    """(id, source path, first line, raw text) of the matching entries, in order."""
     if order not in ORDERINGS:
         raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
     query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
@@ -218,21 +224,59 @@ def launches(conn: Connection, f: LaunchFilter, order: str = "date", limit: int 
         page = (sa.select(entries.c.id).where(*where(conn, f)).order_by(*ORDERINGS[order])
                 .offset(offset).limit(limit).correlate(None))
         query = query.where(entries.c.id.in_(page))
-    found = [StoredEntry(id_, path, parse(raw, path, line))
-             for id_, path, line, raw in conn.execute(query.order_by(*ORDERINGS[order]))]
+    return [(id_, path, line, raw) for id_, path, line, raw
+            in conn.execute(query.order_by(*ORDERINGS[order]))]
+
+
+def ordered_ids(conn: Connection, f: LaunchFilter, order: str = "date") -> array[int]:
+    """The ids of every matching entry in ``order``: what :func:`launch_rows` pages
+    through, for a caller that keeps it and pages by slicing."""
+    if order not in ORDERINGS:
+        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+    return array("q", conn.execute(sa.select(entries.c.id).where(*where(conn, f))
+                                   .order_by(*ORDERINGS[order])).scalars())
+
+
+def rows_by_id(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, int, str]]:
+    """:func:`launch_rows`' rows of these entries, in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {row[0]: (row[0], row[1], row[2], row[3]) for row in conn.execute(
+        sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
+        .join(sources, sources.c.id == entries.c.source_id)
+        .where(entries.c.id.in_(list(ids))))}
+    return [found[i] for i in ids if i in found]
+
+
+def launches(conn: Connection, f: LaunchFilter, order: str = "date", limit: int | None = None,
+             offset: int = 0, parse: Parse = reparse) -> list[StoredEntry]:
+    return stored_entries(conn, launch_rows(conn, f, order, limit, offset), parse)
+
+
+def stored_entries(conn: Connection, rows: list[tuple[int, str, int, str]],
+                   parse: Parse = reparse) -> list[StoredEntry]:
+    """Rows of :func:`launch_rows` as entries with their item ids."""
+    found = [StoredEntry(id_, path, parse(raw, path, line)) for id_, path, line, raw in rows]
     _attach_item_ids(conn, found)
     return found
 
 
+def item_ids(conn: Connection, entry_ids: list[int]) -> dict[int, list[int]]:
+    """Each entry's item ids in source order (entries without items are absent)."""
+    found: dict[int, list[int]] = {}
+    if entry_ids:
+        rows = conn.execute(sa.select(items.c.entry_id, items.c.id)
+                            .where(items.c.entry_id.in_(entry_ids))
+                            .order_by(items.c.entry_id, items.c.seq))
+        for entry_id, item_id in rows:
+            found.setdefault(entry_id, []).append(item_id)
+    return found
+
+
 def _attach_item_ids(conn: Connection, found: list[StoredEntry]) -> None:
-    by_id = {s.id: s for s in found}
-    if not by_id:
-        return
-    rows = conn.execute(sa.select(items.c.entry_id, items.c.id)
-                        .where(items.c.entry_id.in_(list(by_id)))
-                        .order_by(items.c.entry_id, items.c.seq))
-    for entry_id, item_id in rows:
-        by_id[entry_id].item_ids.append(item_id)
+    by_entry = item_ids(conn, [s.id for s in found])
+    for s in found:
+        s.item_ids.extend(by_entry.get(s.id, ()))
 
 
 def count(conn: Connection, f: LaunchFilter) -> int:

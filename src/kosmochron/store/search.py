@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -155,9 +157,12 @@ def search(conn: Connection, text: str, limit: int = 20, offset: int = 0) -> lis
     return [SearchHit(r[0], r[1], r[2], r[3], -float(r[4]), r[5]) for r in rows]
 
 
+_PG_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, " \
+               "MaxFragments=2, FragmentDelimiter=…"
+
+
 def _search_pg(conn: Connection, text: str, limit: int, offset: int) -> list[SearchHit]:
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, " \
-              "MaxFragments=2, FragmentDelimiter=…"
+    options = _PG_HEADLINE
     rows = conn.execute(sa.text(
         "WITH q AS (SELECT websearch_to_tsquery('english', :text) AS query), "
         "hits AS (SELECT item_search.item_id, ts_rank_cd(item_search.document, q.query) AS rank "
@@ -171,6 +176,73 @@ def _search_pg(conn: Connection, text: str, limit: int, offset: int) -> list[Sea
         "ORDER BY hits.rank DESC, hits.item_id"),
         {"text": pg_query(text), "limit": limit, "offset": offset, "options": options}).all()
     return [SearchHit(r[0], r[1], r[2], r[3], float(r[4]), r[5]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every hit of one query, best first: item ids and their ranks (as :class:`SearchHit`
+    has them), in arrays rather than lists of objects so that a server can keep many
+    rankings without giving its garbage collector more to walk."""
+
+    ids: array[int]
+    ranks: array[float]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def ranked(conn: Connection, text: str) -> Ranking:
+    """The whole ranking of ``text``, in the order :func:`search` pages through it."""
+    ranking = Ranking(array("q"), array("d"))
+    if not query_terms(text):
+        return ranking
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(sa.text(
+            "SELECT item_id, ts_rank_cd(document, websearch_to_tsquery('english', :text)) "
+            "AS rank FROM item_search "
+            "WHERE document @@ websearch_to_tsquery('english', :text) "
+            "ORDER BY rank DESC, item_id"), {"text": pg_query(text)})
+        sign = 1.0
+    else:
+        rows = conn.execute(sa.text(
+            "SELECT rowid, bm25(item_fts, 10.0, 4.0, 4.0, 1.0) AS rank FROM item_fts "
+            "WHERE item_fts MATCH :query ORDER BY rank, rowid"), {"query": fts5_query(text)})
+        sign = -1.0
+    for item_id, rank in rows:
+        ranking.ids.append(item_id)
+        ranking.ranks.append(sign * float(rank))
+    return ranking
+
+
+def ranked_page(conn: Connection, text: str, ranking: Ranking, limit: int,
+                offset: int) -> list[SearchHit]:
+    """The hits of one page of a :func:`ranked` ranking, with their snippets: the same
+    as :func:`search` with that limit and offset."""
+    ids, ranks = ranking.ids[offset:offset + limit], ranking.ranks[offset:offset + limit]
+    if not ids:
+        return []
+    params: dict[str, Any] = {f"id{n}": item_id for n, item_id in enumerate(ids)}
+    listed = ", ".join(f":id{n}" for n in range(len(ids)))
+    if conn.dialect.name == "postgresql":
+        params["text"] = pg_query(text)
+        params["options"] = _PG_HEADLINE
+        sql = ("SELECT items.id, items.entry_id, items.name, entries.date_text, "
+               "       ts_headline('english', concat_ws(' ', items.name, entries.failure, "
+               "                   items.summary, items.narrative), "
+               "                   websearch_to_tsquery('english', :text), :options) "
+               "FROM items JOIN entries ON entries.id = items.entry_id "
+               f"WHERE items.id IN ({listed})")
+    else:
+        params["query"] = fts5_query(text)
+        sql = ("SELECT items.id, items.entry_id, items.name, entries.date_text, "
+               f"      snippet(item_fts, -1, '{MARK_START}', '{MARK_END}', '…', 16) "
+               "FROM item_fts JOIN items ON items.id = item_fts.rowid "
+               "JOIN entries ON entries.id = items.entry_id "
+               f"WHERE item_fts MATCH :query AND item_fts.rowid IN ({listed})")
+    rows = {r[0]: r for r in conn.execute(sa.text(sql), params)}
+    return [SearchHit(item_id, rows[item_id][1], rows[item_id][2], rows[item_id][3], rank,
+                      rows[item_id][4])
+            for item_id, rank in zip(ids, ranks, strict=True) if item_id in rows]
 
 
 def matching_entry_ids(conn: Connection, text: str) -> sa.TextualSelect:

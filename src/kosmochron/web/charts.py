@@ -221,6 +221,108 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
     return "".join(out)
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineBin:
+    """One vehicle family's entries in one year: successes, failures, other events."""
+
+    year: int
+    row: str
+    successes: int
+    failures: int
+    events: int
+    href: str | None = None
+    #: Holds the launch the page is about.
+    current: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.successes + self.failures + self.events
+
+
+def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timeline",
+                      width: float = 820) -> str:
+    """The timeline of a selection too big to draw launch by launch: for each vehicle
+    family (rows, by first year) a bar per year, as tall as that year's entries against
+    the busiest year of any family, split into successes (green, bottom), failures
+    (red, on top) and other events (grey).  Each bar links to its year's entries."""
+    rows: list[str] = []
+    for b in sorted(bins, key=lambda b: b.year):
+        if b.row not in rows:
+            rows.append(b.row)
+    n_ok, n_fail = sum(b.successes for b in bins), sum(b.failures for b in bins)
+    n_events = sum(b.events for b in bins)
+    desc = (f"{n_ok + n_fail + n_events} entries in {len(rows)} vehicle famil"
+            f"{'y' if len(rows) == 1 else 'ies'}, counted by year: {n_ok} successes, "
+            f"{n_fail} failures, {n_events} other events.")
+    if bins:
+        desc += f" From {min(b.year for b in bins)} to {max(b.year for b in bins)}."
+    desc += "".join(f" Outlined: {b.year}, {b.row}, which holds this page's launch."
+                    for b in bins if b.current)
+    row_h, top, bottom, right = 40.0, 34.0, 34.0, 18.0
+    left = _label_width(rows)
+    height = top + row_h * max(len(rows), 1) + bottom
+    out = [_open(width, height, title, desc, "timeline timeline-bins")]
+    legend = [("Successes", SUCCESS), ("Failures", FAILURE), ("Other events", EVENT)]
+    x = left
+    for label, colour in legend:
+        out.append(f'<rect x="{_n(x)}" y="7" width="10" height="10" fill="{colour}"/>')
+        out.append(_text(x + 14, 16, label))
+        x += 30 + CHAR_W * len(label)
+    out.append(_text(width - right, 16, "bar height: entries per year", anchor="end"))
+    if not bins:
+        out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
+        out.append("</svg>")
+        return "".join(out)
+    start, end = min(b.year for b in bins), max(b.year for b in bins) + 1
+    step = nice_step(end - start)
+    start -= start % step
+    end += -end % step
+    plot_w = width - left - right
+    band = plot_w / (end - start)
+
+    def x_of(year: float) -> float:
+        return left + (year - start) * band
+
+    axis_y = top + row_h * len(rows)
+    for year in range(start, end + 1, step):
+        out.append(f'<line x1="{_n(x_of(year))}" y1="{_n(top)}" x2="{_n(x_of(year))}" '
+                   f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.15"/>')
+        out.append(_text(x_of(year), axis_y + 16, str(year), anchor="middle"))
+    out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
+               f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
+    for i, row in enumerate(rows):
+        out.append(_label(left - 8, top + row_h * i + row_h / 2 + 4, row, left))
+    busiest = max(b.total for b in bins)
+    bar_w = max(1.0, band - (1.0 if band > 3 else 0.0))
+    for b in bins:
+        base = top + row_h * (rows.index(b.row) + 1) - 2
+        x = x_of(b.year)
+        parts = []
+        y = base
+        for count, colour, kind in ((b.successes, SUCCESS, "success"),
+                                    (b.failures, FAILURE, "failure"),
+                                    (b.events, EVENT, "event")):
+            if count:
+                h = (row_h - 6) * count / busiest
+                y -= h
+                parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" '
+                             f'height="{_n(max(h, 0.5))}" fill="{colour}" class="bin {kind}"/>')
+        if b.current:
+            parts.append(f'<rect x="{_n(x - 1.5)}" y="{_n(y - 1.5)}" width="{_n(bar_w + 3)}" '
+                         f'height="{_n(base - y + 3)}" fill="none" stroke="{AXIS}" '
+                         f'stroke-width="1.5" class="current"/>')
+        tip = (f"<title>{b.year}, {esc(b.row)}: {b.total} entr{'y' if b.total == 1 else 'ies'}"
+               f" ({b.successes} successes, {b.failures} failures"
+               + (f", {b.events} other events" if b.events else "") + ")</title>")
+        shapes = "".join(parts)
+        if b.href:
+            out.append(f'<a href="{esc(b.href)}" tabindex="-1" class="point">{tip}{shapes}</a>')
+        else:
+            out.append(f'<g class="point">{tip}{shapes}</g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
 # -- success rates --------------------------------------------------------------
 
 

@@ -25,10 +25,10 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..appstate import HttpError, get_store
+from ..appstate import FastJSONResponse, HttpError, get_store
 from ..export import diagnostic_json, entry_json, item_json
 from ..model import Entry, Field
 from ..orbits import OrbitFit, infer_orbit
@@ -39,7 +39,7 @@ from . import charts, filters
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
-PER_PAGE, MAX_PER_PAGE, SEARCH_PER_PAGE = 50, 200, 20
+PER_PAGE, MAX_PER_PAGE, SEARCH_PER_PAGE, FINDINGS_PER_PAGE = 50, 200, 20, 200
 #: Entity kinds with pages: those a launch filter can select on.
 ENTITY_KINDS: dict[str, tuple[str, str]] = {
     "family": ("Vehicle family", "Vehicle families"),
@@ -133,7 +133,8 @@ def _html(request: Request, store: Store, page: Page, status: int = 200) -> HTML
     return HTMLResponse(body, status_code=status)
 
 
-def _error_page(request: Request, store: Store, error: HttpError) -> HTMLResponse:
+def error_page(request: Request, store: Store, error: HttpError) -> HTMLResponse:
+    """The error as a page (its status, a heading, the message), for browsers."""
     titles = {400: "Bad request", 404: "Not found"}
     page = Page("error.html", titles.get(error.status, "Error"), error.body(),
                 {"error": error})
@@ -149,18 +150,18 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
             try:
                 page = build(request, store)
             except HttpError as error:
-                return JSONResponse(error.body(), status_code=error.status)
-            return JSONResponse(jsonable_encoder(page.data))
+                return FastJSONResponse(error.body(), status_code=error.status)
+            return FastJSONResponse(jsonable_encoder(page.data))
 
         def as_html(request: Request, store: StoreDep) -> Response:
             try:
                 page = build(request, store)
             except HttpError as error:
-                return _error_page(request, store, error)
+                return error_page(request, store, error)
             return _html(request, store, page)
 
         for path in json_paths:
-            router.add_api_route(path, as_json, methods=["GET"], response_class=JSONResponse,
+            router.add_api_route(path, as_json, methods=["GET"], response_class=FastJSONResponse,
                                  name=f"{build.__name__}_json")
         router.add_api_route(html_path, as_html, methods=["GET"], response_class=HTMLResponse,
                              name=build.__name__)
@@ -204,14 +205,53 @@ def _point_label(row: dict[str, Any]) -> str:
            f"{row['family'] or 'unknown family'}, {outcome}"
 
 
+#: More dated entries than this and the timeline counts them per year and family
+#: instead of drawing each (a point is ~300 bytes of SVG and a few pixels wide).
+TIMELINE_POINTS = 1000
+
+
+@dataclass(slots=True)
+class Timeline:
+    """A timeline chart and its data: each entry (``points``), or counts per year and
+    family (``bins``) when the selection has more than :data:`TIMELINE_POINTS`."""
+
+    svg: str
+    points: list[dict[str, Any]]
+    bins: list[dict[str, Any]] | None
+
+    def points_json(self) -> list[dict[str, Any]]:
+        return [{"id": r["id"], "date": r["date_start"], "date_text": r["date_text"],
+                 "family": r["family"], "outcome": r["outcome"], "kind": r["kind"],
+                 "name": r["name"]} for r in self.points]
+
+
 def timeline(store: Store, links: Links, f: LaunchFilter, *, title: str,
-             current: int | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """The timeline SVG of the entries matching ``f`` and the rows it plots."""
-    rows = store.timeline(f)
-    points = [charts.TimelinePoint(r["date_start"], r["family"] or "(no family)", r["outcome"],
-                                   _point_label(r), links.launch(r["id"]), r["id"] == current)
-              for r in rows]
-    return charts.timeline_svg(points, title=title), rows
+             params: dict[str, str], current: StoredEntry | None = None) -> Timeline:
+    """The timeline of the entries matching ``f``; ``params`` are the page's selection,
+    which a bar of a binned timeline narrows to its family and year."""
+    rows = store.timeline(f, limit=TIMELINE_POINTS + 1)
+    if len(rows) <= TIMELINE_POINTS:
+        current_id = current.id if current else None
+        points = [charts.TimelinePoint(r["date_start"], r["family"] or "(no family)",
+                                       r["outcome"], _point_label(r), links.launch(r["id"]),
+                                       r["id"] == current_id) for r in rows]
+        return Timeline(charts.timeline_svg(points, title=title), rows, None)
+    counts = store.timeline_bins(f)
+    cells: dict[tuple[int, str | None], list[int]] = {}
+    for row in counts:
+        tally = cells.setdefault((row["year"], row["family"]), [0, 0, 0])
+        tally[{"success": 0, "failure": 1}.get(row["outcome"] or "", 2)] += row["count"]
+    here = current.entry.date.start if current else None
+    bins = [charts.TimelineBin(
+        year, family or "(no family)", ok, failed, other,
+        links.url("/", {**params, "family": family, "year": year}) if family else None,
+        here is not None and current is not None and here.year == year
+        and current.entry.lv_family == family)
+        for (year, family), (ok, failed, other) in cells.items()]
+    data = [{"year": b.year, "family": family, "successes": b.successes,
+             "failures": b.failures, "events": b.events}
+            for b, (_, family) in zip(bins, cells, strict=True)]
+    return Timeline(charts.timeline_bins_svg(bins, title=title), [], data)
 
 
 def _rates(rows: Iterable[Any]) -> list[charts.RateRow]:
@@ -263,7 +303,8 @@ def chronology(request: Request, store: Store) -> Page:
     chosen = filters.selection(request.query_params)
     listing = _chronology(request, store, links, chosen)
     facets = [filters.kind_counts(store, chosen), *filters.facets(store, chosen)]
-    svg, _ = timeline(store, links, chosen.filter, title="Timeline of the listed entries")
+    chart = timeline(store, links, chosen.filter, title="Timeline of the listed entries",
+                     params=chosen.params)
     titles = [s["title"] for s in store.sources() if s["title"]]
     heading = titles[0] if len(titles) == 1 else "Chronology"
     data = {"filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
@@ -273,7 +314,8 @@ def chronology(request: Request, store: Store) -> Page:
     return Page("chronology.html", heading if not chosen.active else f"{heading} (filtered)",
                 data, {"heading": heading, "chosen": chosen, "facets": facets,
                        "removals": _remove_links(links, chosen),
-                       "timeline_svg": Markup(svg), **listing})
+                       "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
+                       **listing})
 
 
 @twin("/search", "/search.json")
@@ -403,12 +445,12 @@ def launch(request: Request, store: Store) -> Page:
               for index, fit in fits}
     names = ", ".join(i.name for i in entry.items)
     title = f"{names} ({entry.date.text})" if names else entry.date.text
-    context_svg = None
+    context_svg, context_binned = None, False
     if entry.lv_family:
-        svg, _ = timeline(store, links, LaunchFilter(family=entry.lv_family, kind=None),
-                          title=f"{entry.lv_family} launches, this one ringed",
-                          current=entry_id)
-        context_svg = Markup(svg)
+        chart = timeline(store, links, LaunchFilter(family=entry.lv_family, kind=None),
+                         title=f"{entry.lv_family} launches, this one marked",
+                         params={"family": entry.lv_family}, current=stored)
+        context_svg, context_binned = Markup(chart.svg), chart.bins is not None
     diag_lines = {d.line for d in detail.diagnostics}
     raw_lines = detail.raw.splitlines()
     while raw_lines and not raw_lines[-1].strip():  # the blank lines before the next entry
@@ -428,6 +470,7 @@ def launch(request: Request, store: Store) -> Page:
     return Page("launch.html", title, data, {
         "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
+        "context_binned": context_binned,
         "findings": findings, "extras": extras,
         "heading": names or entry.date.text})
 
@@ -475,7 +518,8 @@ def entity(request: Request, store: Store) -> Page:
     by_decade = store.stats("decade", launches_only)
     by_family = store.stats("family", launches_only) if kind != "family" else []
     stages = store.failed_stages(launches_only)
-    svg, _ = timeline(store, links, chosen.filter, title=f"Timeline: {found['name']}")
+    chart = timeline(store, links, chosen.filter, title=f"Timeline: {found['name']}",
+                     params=chosen.params)
     label = ENTITY_KINDS[kind][0]
     data = {**found, "label": label, "success_rate": rate, "ci_low": low, "ci_high": high,
             "by_decade": [stat_json(r) for r in by_decade],
@@ -485,7 +529,7 @@ def entity(request: Request, store: Store) -> Page:
             "entries": [stored_json(s) for s in listing["found"]]}
     return Page("entity.html", f"{found['name']} ({label.lower()})", data, {
         "entity": found, "kind": kind, "label": label, "rate": rate, "low": low, "high": high,
-        "timeline_svg": Markup(svg),
+        "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
         "decade_svg": Markup(charts.rate_svg(_rates(by_decade),
                                              title=f"{found['name']}: success rate by decade")),
         "family_svg": Markup(charts.rate_svg(_rates(by_family),
@@ -509,13 +553,30 @@ def findings_page(request: Request, store: Store) -> Page:
         raise HttpError(400, "bad_value", f"bad severity {min_severity!r}",
                         {"parameter": "min_severity", "known": list(SEVERITIES)})
     found = store.findings([rule] if rule else None, min_severity)
+    page = _int_param(request, "page", 1, 1, 10**6)
+    per_page = _int_param(request, "per_page", FINDINGS_PER_PAGE, 1, MAX_PER_PAGE * 5)
+    pages = max(1, math.ceil(len(found) / per_page))
+    if page > pages:
+        raise not_found(f"page {page} is past the last page ({pages})")
+    shown = found[(page - 1) * per_page:page * per_page]
     tally: dict[str, dict[str, int]] = {}
     for f in found:
         tally.setdefault(f.rule, {"info": 0, "warning": 0, "error": 0})[f.severity] += 1
     counts = [{"rule": r, **n, "doc": rule_doc(r)} for r, n in sorted(tally.items())]
-    data = {"count": len(found), "counts": counts, "results": [f.to_json() for f in found]}
+    data = {"count": len(found), "counts": counts, "page": page, "pages": pages,
+            "per_page": per_page, "results": [f.to_json() for f in shown]}
+    links = Links(request, store)
+    keep = {"rule": rule, "min_severity": min_severity if min_severity != "info" else None,
+            "per_page": per_page if per_page != FINDINGS_PER_PAGE else None}
+
+    def page_url(n: int) -> str:
+        return links.url("/findings", {**keep, "page": n if n > 1 else None})
+
     return Page("findings.html", "Validation report", data, {
-        "total": len(found), "counts": counts, "shown": found[:500],
+        "total": len(found), "counts": counts, "shown": shown, "page": page, "pages": pages,
+        "first": (page - 1) * per_page + 1,
+        "prev_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < pages else None,
         "rules": sorted({*RULE_IDS}), "chosen_rule": rule, "min_severity": min_severity})
 
 
@@ -524,19 +585,19 @@ def charts_page(request: Request, store: Store) -> Page:
     links = Links(request, store)
     chosen = filters.selection(request.query_params)
     f = chosen.filter
-    svg, rows = timeline(store, links, f, title="Timeline of launches by vehicle family")
+    chart = timeline(store, links, f, title="Timeline of launches by vehicle family",
+                     params=chosen.params)
     by_family = store.stats("family", f)
     by_decade = store.stats("decade", f)
     stages = store.failed_stages(f)
     data = {"filter": chosen.to_json(),
-            "timeline": [{"id": r["id"], "date": r["date_start"], "date_text": r["date_text"],
-                          "family": r["family"], "outcome": r["outcome"], "kind": r["kind"],
-                          "name": r["name"]} for r in rows],
+            # Each entry, or (over TIMELINE_POINTS of them) counts per year and family.
+            "timeline": chart.points_json(), "timeline_bins": chart.bins,
             "by_family": [stat_json(r) for r in by_family],
             "by_decade": [stat_json(r) for r in by_decade], "failed_stages": stages}
     return Page("charts.html", "Charts", data, {
         "chosen": chosen, "removals": _remove_links(links, chosen),
-        "timeline_svg": Markup(svg),
+        "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
         "family_svg": Markup(charts.rate_svg(_rates(by_family),
                                              title="Success rate by vehicle family")),
         "decade_svg": Markup(charts.rate_svg(_rates(by_decade), title="Success rate by decade")),

@@ -1,0 +1,155 @@
+"""A serving store (:meth:`Store.serve`) keeps answers between requests: they must be
+exactly a plain store's answers, and an ingest must make every kept answer go away
+(on SQLite, where a watch on ``PRAGMA data_version`` spares the version query, and on
+PostgreSQL)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from conftest import fixture_path
+from db_support import write_text
+from kosmochron.export import entry_json
+from kosmochron.store import LaunchFilter, Store, open_store
+from kosmochron.store.serving import ServingCache, SqliteChangeWatch, _Lru
+
+pytest_plugins = ["db_support"]
+
+FILTERS = [LaunchFilter(), LaunchFilter(family="Proton", outcome="failure"),
+           LaunchFilter(kind="event"), LaunchFilter(kind=None, text="Mars"),
+           LaunchFilter(program="Mars", failed_stage="3"), LaunchFilter(family="no such family")]
+QUERIES = ["computer chip", "mars", '"soft landing"', "Saturn", "launch vehicle", "zzzzqqq", ""]
+
+
+@pytest.fixture
+def both(store: Store) -> Iterator[tuple[Store, Store]]:
+    """The test's store (seed and Saturn V page) and a serving store on the same database."""
+    store.ingest([fixture_path("astronautix-saturn-v-page.txt")])
+    with open_store(store.settings.url, seed_if_empty=False) as served:
+        served.serve()
+        yield store, served
+
+
+def test_launches_json_is_the_entries_in_the_contract(both: tuple[Store, Store]) -> None:
+    """Pages of a serving store are slices of the filter's kept order: the same entries,
+    in the same order, as a plain store's query for that page."""
+    plain, served = both
+    for f in FILTERS:
+        for limit, offset in ((None, 0), (5, 0), (5, 5), (3, 100), (2, 19)):
+            expected = plain.launches(f, limit=limit, offset=offset)
+            for _ in range(2):  # computed, then kept
+                got = served.launches_json(f, limit=limit, offset=offset)
+                assert [(g.id, g.source, g.item_ids) for g in got] == \
+                    [(s.id, s.source, s.item_ids) for s in expected]
+                assert [orjson.loads(g.body) for g in got] == \
+                    [orjson.loads(orjson.dumps(entry_json(s.entry))) for s in expected]
+            assert served.launches(f, limit=limit, offset=offset) == expected
+            # A plain store builds the same bytes without keeping them.
+            assert [g.body for g in plain.launches_json(f, limit=limit, offset=offset)] == \
+                [g.body for g in got]
+
+
+def test_kept_answers_equal_computed_ones(both: tuple[Store, Store]) -> None:
+    plain, served = both
+    for f in FILTERS:
+        for _ in range(2):
+            assert served.count(f) == plain.count(f)
+            assert served.facets(["family", "site", "outcome", "decade"], f) == \
+                plain.facets(["family", "site", "outcome", "decade"], f)
+            assert served.stats("family", f) == plain.stats("family", f)
+            assert served.stats("decade", f, definition="mission") == \
+                plain.stats("decade", f, definition="mission")
+            assert served.failed_stages(f) == plain.failed_stages(f)
+
+
+def test_kept_answers_are_copies(both: tuple[Store, Store]) -> None:
+    """A caller that changes what it got (a page sorting facet rows) changes no one else's."""
+    _, served = both
+    facets = served.facets(["decade"])
+    facets["decade"].reverse()
+    facets["decade"][0]["count"] = -1
+    assert served.facets(["decade"]) != facets
+    stages = served.failed_stages()
+    stages["3"] = -1
+    assert served.failed_stages()["3"] != -1
+
+
+def test_search_pages_from_a_kept_ranking_equal_a_plain_search(
+        both: tuple[Store, Store]) -> None:
+    plain, served = both
+    for q in QUERIES:
+        everything = plain.search(q, limit=1000)
+        for limit, offset in ((20, 0), (1, 0), (2, 1), (5, 3), (1000, 0), (10, 10_000)):
+            assert served.search(q, limit, offset) == plain.search(q, limit, offset) \
+                == everything[offset:offset + limit], (q, limit, offset)
+
+
+def test_an_ingest_makes_kept_answers_go(both: tuple[Store, Store], tmp_path: Path) -> None:
+    plain, served = both
+    before = (served.version(), served.count(), served.search("Zvezdochka"),
+              served.facets(["family"]))
+    assert before[2] == []
+    new = write_text(tmp_path / "new.txt", (
+        "2031 April 1 - . 09:15 GMT - . Launch Site: Baikonur. Launch Complex: LC200. "
+        "LV Family: Zvezda. Launch Vehicle: Zvezda-K.\n"
+        "· Zvezdochka - . Nation: Russia. Program: Mars. Class: Mars. Type: Mars probe. "
+        "Spacecraft: Zvezdochka.\n"))
+    plain.ingest([new])  # through the other store's own connections
+    assert served.version() != before[0]
+    assert served.count() == before[1] + 1
+    assert [h.name for h in served.search("Zvezdochka")] == ["Zvezdochka"]
+    assert {"value": "Zvezda", "slug": "zvezda", "count": 1} in served.facets(["family"])["family"]
+    assert plain.remove_source(new)
+    assert served.count() == before[1] and served.search("Zvezdochka") == []
+
+
+def test_known_version_only_under_a_watch(both: tuple[Store, Store]) -> None:
+    plain, served = both
+    assert plain.known_version() is None
+    version = served.version()
+    if served.dialect == "sqlite":
+        assert served.known_version() == version
+        plain.import_gcat(fixture_path("gcat-psatcat-sample.tsv"))  # a commit elsewhere
+        assert served.known_version() is None
+        assert served.version() != version and served.known_version() == served.version()
+    else:
+        assert served.known_version() is None  # PostgreSQL: always the query
+
+
+def test_sqlite_watch_sees_commits_of_other_connections(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite3"
+    writer = sqlite3.connect(path)
+    writer.execute("CREATE TABLE t (x)")
+    writer.commit()
+    watch = SqliteChangeWatch(str(path))
+    try:
+        first = watch.token()
+        assert watch.token() == first  # nothing happened
+        writer.execute("INSERT INTO t VALUES (1)")
+        writer.commit()
+        assert watch.token() != first
+    finally:
+        watch.close()
+        writer.close()
+
+
+def test_no_watch_without_a_database_file() -> None:
+    with open_store("sqlite://", seed_if_empty=False) as memory:
+        assert SqliteChangeWatch.for_engine(memory.engine) is None
+
+
+def test_lru_keeps_the_most_recently_used() -> None:
+    lru = _Lru(2)
+    cache = ServingCache()
+    assert cache.remember(lru, "a", lambda: 1) == 1
+    assert cache.remember(lru, "b", lambda: 2) == 2
+    assert cache.remember(lru, "a", lambda: 99) == 1  # kept, and now the most recent
+    assert cache.remember(lru, "c", lambda: 3) == 3  # "b" goes
+    assert len(lru) == 2
+    assert cache.remember(lru, "b", lambda: 22) == 22
+    assert cache.remember(lru, "a", lambda: 11) == 11  # "a" went when "b" came back
