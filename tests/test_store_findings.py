@@ -156,3 +156,48 @@ def test_one_entry_is_checked_as_the_whole_source_checks_it(store: Store) -> Non
                                                  if f.entry_id == entry_id], entry_id
         assert check_one(conn, 10**6) == []
     assert store.findings(entry_id=ids[0]) == [f for f in everything if f.entry_id == ids[0]]
+
+
+def test_the_report_is_checked_once_per_data_version_in_the_background(
+        store: Store, tmp_path: Path) -> None:
+    assert store.findings_ready(wait=60)
+    first = store.findings()
+    with store.engine.connect() as conn:
+        assert first == list(check_stored(conn))
+    assert store.findings_ready(wait=0), "kept: no new check"
+    assert store.findings() is not first and store.findings() == first  # callers get copies
+    store.ingest([write_text(tmp_path / "again.txt", SEED_TEXT)])  # a new data version
+    assert store.findings_ready(wait=60)
+    again = store.findings()
+    assert len(again) == 2 * len(first), "the copy is checked in its own context"
+
+
+def test_a_big_report_is_prepared_while_requests_are_told_to_come_back(
+        store: Store, tmp_path: Path) -> None:
+    """A page must not hold its request for the check of a big chronology: it gets a
+    503 with Retry-After (an HTML page that refreshes itself, or the API's error
+    shape) until the background check is done."""
+    from fastapi.testclient import TestClient
+
+    from kosmochron import appstate
+    from kosmochron.api import create_app
+    from kosmochron.store import Settings
+
+    store.ingest([write_text(tmp_path / "big.txt", SEED_TEXT * 60)])  # 1,260 more entries
+    appstate.REPORT_WAIT, wait = 0.0, appstate.REPORT_WAIT
+    try:
+        with TestClient(create_app(Settings.from_env(store.settings.url))) as client:
+            page = client.get("/findings")
+            assert page.status_code == 503 and page.headers["retry-after"] == "10"
+            assert "<h1>Being prepared</h1>" in page.text and "reloads itself in 10" in page.text
+            assert '<meta http-equiv="refresh" content="10">' in page.text
+            api = client.get("/api/v1/findings")
+            assert api.status_code == 503 and api.headers["retry-after"] == "10"
+            assert api.json()["error"]["code"] == "preparing"
+            assert client.get("/api/v1/findings", params={"launch_id": 1}).status_code == 200
+            appstate.REPORT_WAIT = 120.0
+            done = client.get("/api/v1/findings")
+            assert done.status_code == 200 and done.json()["count"] > 0
+            assert client.get("/findings").status_code == 200
+    finally:
+        appstate.REPORT_WAIT = wait

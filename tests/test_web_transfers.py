@@ -149,6 +149,41 @@ def test_porkchop_svg_escapes_and_bands() -> None:
         [None, None, 0, 1, 7, 8]
 
 
+def test_a_crowded_window_merges_marks_and_names_a_few() -> None:
+    """Hundreds of launches in one window (the 100,000-launch corpus has them) must not
+    make a page of hundreds of labels: launches on one spot are one mark, at most a
+    dozen marks are named where names do not overlap, twenty launches are told in
+    words, and the page's own comes first."""
+    days = [dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=k)
+            for k in range(40)]
+    grid: list[list[float | None]] = [[10.0] * 40 for _ in range(40)]
+    marks = [charts.PorkchopMark(f"Probe {k}", days[k % 30], days[39].date(), "success")
+             for k in range(300)]
+    marks.append(charts.PorkchopMark("Ours", days[5], days[39].date(), "success", True))
+    svg = charts.porkchop_svg(days, days, grid, target="Mars", title="Crowded", marks=marks)
+    root = ET.fromstring(svg)
+    groups = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "launch-mark"]
+    assert len(groups) == 30, "one mark per spot"
+    named = [g for g in groups if g.find(f"{SVG_NS}text") is not None]
+    assert 3 <= len(named) <= charts.MARKS_NAMED
+    assert named[0].findtext(f"{SVG_NS}text") == "Ours and 10 more"
+    boxes = []
+    for g in named:
+        text = g.find(f"{SVG_NS}text")
+        assert text is not None
+        x, y = float(text.get("x", 0)), float(text.get("y", 0))
+        boxes.append((x, y - 11, x + 2 + charts.BOLD_CHAR_W * len(text.text or ""), y + 3))
+    assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                   for i, a in enumerate(boxes) for b in boxes[i + 1:]), "names never overlap"
+    assert named[0].find(f"{SVG_NS}circle[@class='current']") is not None
+    tips = [g.findtext(f"{SVG_NS}title") or "" for g in groups]
+    assert tips[0].startswith("Ours, Probe 5, Probe 35") and tips[1].count("Probe") == 10
+    desc = root.findtext(f"{SVG_NS}desc") or ""
+    assert desc.count("launched") == charts.MARKS_TOLD and "Ours: launched" in desc
+    assert desc.endswith(f"And {301 - charts.MARKS_TOLD} more launches in this window.")
+    assert len(svg) < 40_000
+
+
 def test_transfer_arc_svg_to_scale() -> None:
     circle = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0], [1.0, 0.0]]
     outer = [[1.5 * x, 1.5 * y] for x, y in circle]

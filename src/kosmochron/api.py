@@ -47,7 +47,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .api_schemas import SCHEMAS, STR, _error, _ok
-from .appstate import FastJSONResponse, HttpError, get_store
+from .appstate import FastJSONResponse, HttpError, get_store, report_ready
 from .export import diagnostic_json, entry_json
 from .httpcache import ReadOnlyCache, ResponseCache
 from .render import render_entry
@@ -441,7 +441,9 @@ RuleId = StrEnum("RuleId", {name: name for name in sorted({*RULE_IDS, *RULE_IDS.
 
 
 @api.get("/findings", summary="Validation findings on the stored chronology",
-         responses=_ok("Findings", "Findings with counts by rule and severity."))
+         responses={**_ok("Findings", "Findings with counts by rule and severity."),
+                    503: _error("The report is still being checked (after an ingest or a "
+                                "start): try again after Retry-After seconds.")})
 def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
         description="Only these rule ids or families (repeatable).")] = None,
              min_severity: Annotated[Severity, Query(
@@ -451,6 +453,8 @@ def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
              limit: Limit = 50, offset: Offset = 0) -> FastJSONResponse:
     """Orbits against Kepler (with the central body), unit pairs, dates, designators,
     the GCAT crosswalk: each finding with the evidence it used."""
+    if launch_id is None:
+        report_ready(store)  # 503 with Retry-After while the whole report is checked
     with _store_errors(422):
         found = store.findings([r.value for r in rule or []], min_severity, launch_id)
     counts: dict[str, dict[str, int]] = {}
@@ -458,7 +462,7 @@ def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
         counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
         counts[f.rule][f.severity] += 1
     return FastJSONResponse({"count": len(found), "counts": counts,
-                         "results": [f.to_json() for f in found[offset:offset + limit]]})
+                             "results": [f.to_json() for f in found[offset:offset + limit]]})
 
 
 @api.get("/entities/{kind}", summary="Sites, families, programs … with launch counts",
@@ -615,7 +619,7 @@ def _error_response(exc: HttpError, headers: dict[str, str] | None = None) -> Fa
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HttpError)
-    return _error_response(exc)
+    return _error_response(exc, exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -21,12 +21,15 @@ class HttpError(Exception):
     API (and JSON twins), an error page in the web UI."""
 
     def __init__(self, status: int, code: str, message: str,
-                 details: dict[str, Any] | list[Any] | None = None) -> None:
+                 details: dict[str, Any] | list[Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        #: Response headers that go with the error (``Retry-After`` on a 503).
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         return {"error": {"status": self.status, "code": self.code, "message": self.message,
@@ -40,6 +43,19 @@ class FastJSONResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+#: How long a request waits for the validation report before it is told to come back.
+REPORT_WAIT = 3.0
+
+
+def report_ready(store: Store) -> None:
+    """Raise a 503 with ``Retry-After`` while the whole chronology's findings are
+    still being checked (in the background; about a minute for 100,000 entries)."""
+    if not store.findings_ready(REPORT_WAIT):
+        raise HttpError(503, "preparing", "the validation report is being prepared: every "
+                        "stored entry is being checked; try again in a few seconds",
+                        {"retry_after_seconds": 10}, {"Retry-After": "10"})
 
 
 async def get_store(request: Request) -> Store:

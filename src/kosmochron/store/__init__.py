@@ -30,6 +30,7 @@ from .serving import ServingCache, SqliteChangeWatch, entry_bytes
 if TYPE_CHECKING:
     from ..events import Event
     from ..validate import Finding
+    from .findings import Report
 
 __all__ = ["LaunchDetail", "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit",
            "Settings", "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
@@ -90,12 +91,10 @@ class Store:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
-        #: (data version, every finding): checking re-parses every stored entry, so
-        #: the result is kept until the data changes.
-        self._findings: tuple[str, list[Finding]] | None = None
-        #: One thread checks; the others wait for its result rather than each check
-        #: again (a server's first launch pages at once: four checks of 15 s each).
-        self._findings_lock = threading.Lock()
+        #: The whole chronology's findings, checked once per data version (built on
+        #: first use: the validation rules are not imported by commands without them).
+        self._report: Report | None = None
+        self._report_lock = threading.Lock()
         self._parse: query.Parse = query.reparse
         #: What a server keeps between requests (:meth:`serve`); None elsewhere.
         self._cache: ServingCache | None = None
@@ -306,7 +305,6 @@ class Store:
         """The validation findings on the stored chronology (see
         :mod:`kosmochron.validate`), filtered by rule id or family, severity and entry."""
         from ..validate import SEVERITIES, select
-        from .findings import check_stored
 
         if min_severity not in SEVERITIES:
             raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
@@ -316,16 +314,22 @@ class Store:
 
             with self.engine.connect() as conn:
                 return list(select(check_one(conn, entry_id), rules, min_severity))
-        version = self.version()
-        if self._findings is None or self._findings[0] != version:
-            with self._findings_lock:
-                if self._findings is None or self._findings[0] != version:
-                    with self.engine.connect() as conn:
-                        self._findings = (version, list(check_stored(conn)))
-        found = self._findings[1]
-        if entry_id is not None:
-            found = [f for f in found if f.entry_id == entry_id]
-        return list(select(found, rules, min_severity))
+        return list(select(self._findings_report().findings(self.version()), rules,
+                           min_severity))
+
+    def findings_ready(self, wait: float = 0.0) -> bool:
+        """Whether :meth:`findings` of the whole chronology can answer at once; if not,
+        their check starts in the background (a server says "being prepared" rather
+        than hold a request for the minute 100,000 entries take)."""
+        return self._findings_report().ready(self.version(), wait)
+
+    def _findings_report(self) -> Report:
+        from .findings import Report
+
+        with self._report_lock:
+            if self._report is None:
+                self._report = Report(self.engine)
+            return self._report
 
     # -- browsing, for the API and the web UI ---------------------------------
 

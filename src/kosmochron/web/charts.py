@@ -60,6 +60,8 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float |
 
 #: Roughly how wide a character of 12px system-ui text is, for laying out labels.
 CHAR_W = 7.0
+#: The same for bold text (the porkchop's launch names).
+BOLD_CHAR_W = 8.0
 
 
 def _label_width(labels: Sequence[str], most: float = 170.0) -> float:
@@ -530,6 +532,10 @@ def _months(first: dt.datetime, last: dt.datetime, every: int) -> list[dt.date]:
         month += 1
 
 
+#: A porkchop names at most this many marks and tells this many launches in words.
+MARKS_NAMED, MARKS_TOLD = 12, 20
+
+
 def porkchop_svg(departures: Sequence[dt.datetime], arrivals: Sequence[dt.datetime],
                  c3: Sequence[Sequence[float | None]], *, target: str,
                  best: tuple[dt.datetime, dt.datetime, float] | None = None,
@@ -566,10 +572,13 @@ def porkchop_svg(departures: Sequence[dt.datetime], arrivals: Sequence[dt.dateti
     if best is not None:
         desc += (f" Minimum {best[2]:.2f} km²/s² departing {best[0].date()}, arriving "
                  f"{best[1].date()} (star).")
-    for m in marks:
+    told = sorted(marks, key=lambda m: not m.current)[:MARKS_TOLD]
+    for m in told:
         desc += f" {m.label}: launched {m.depart.date()}" + (
             f", arrived {_date(m.arrive)}" if m.arrive is not None else ", no arrival"
         ) + (f" ({m.outcome})" if m.outcome else "") + "."
+    if len(marks) > len(told):
+        desc += f" And {len(marks) - len(told)} more launches in this window."
     out = [_open(width, height, title, desc, "porkchop")]
     cell_w = plot_w / span_x * dstep
     for i, row in enumerate(c3):
@@ -612,20 +621,39 @@ def porkchop_svg(departures: Sequence[dt.datetime], arrivals: Sequence[dt.dateti
         bx, by = x_of(best[0]), y_of(best[1])
         out.append(f'<g class="best"><title>{esc(f"Window minimum: C3 {best[2]:.2f} km²/s²")}'
                    f"</title>{_star(bx, by, 8)}</g>")
-    for k, m in enumerate(marks):
+    # Launches that would be drawn on the same spot are one mark: a window can hold
+    # hundreds of launches, most of them on a few days.
+    spots: dict[tuple[int, int, str | None], list[PorkchopMark]] = {}
+    for m in marks:
         if not d0 - dt.timedelta(days=dstep) <= m.depart <= d1 + dt.timedelta(days=dstep):
             continue
-        x = x_of(m.depart)
         inside = m.arrive is not None and 0 <= _days(m.arrive, a0) + astep / 2 <= span_y
         y = y_of(m.arrive) if inside and m.arrive is not None else top + plot_h - 7
-        shape = marker(m.outcome if inside or m.outcome == "failure" else None, x, y, 5)
-        if m.current:
+        shown = m.outcome if inside or m.outcome == "failure" else None
+        spots.setdefault((round(x_of(m.depart)), round(y), shown), []).append(m)
+    ordered = sorted(spots.items(), key=lambda kv: not any(m.current for m in kv[1]))
+    named: list[tuple[float, float, float, float]] = []  # the boxes of the names drawn
+    for (x, y, shown), group in ordered:
+        shape = marker(shown, x, y, 5)
+        if any(m.current for m in group):
             shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="9" fill="none" stroke="{MARK}" '
                       f'stroke-width="2.5" class="current"/>')
-        dy = -10 if k % 2 == 0 else 18
-        label = (f'<text x="{_n(x + 7)}" y="{_n(y + dy)}" fill="#000" stroke="#fff" '
-                 f'stroke-width="3" paint-order="stroke" font-weight="600">{esc(m.label)}</text>')
-        out.append(f'<g class="launch-mark"><title>{esc(m.label)}</title>{shape}{label}</g>')
+        group.sort(key=lambda m: not m.current)  # the page's own launch first
+        name = group[0].label + (f" and {len(group) - 1} more" if len(group) > 1 else "")
+        tip = ", ".join(m.label for m in group[:MARKS_TOLD]) + (
+            f" and {len(group) - MARKS_TOLD} more" if len(group) > MARKS_TOLD else "")
+        label = ""
+        if len(named) < MARKS_NAMED:  # beyond that, or where names would overlap: tooltips
+            for dy in (-10.0, 18.0):
+                box = (x + 7, y + dy - 11, x + 9 + BOLD_CHAR_W * len(name), y + dy + 3)
+                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                           for b in named):
+                    named.append(box)
+                    label = (f'<text x="{_n(box[0])}" y="{_n(y + dy)}" fill="#000" '
+                             f'stroke="#fff" stroke-width="3" paint-order="stroke" '
+                             f'font-weight="600">{esc(name)}</text>')
+                    break
+        out.append(f'<g class="launch-mark"><title>{esc(tip)}</title>{shape}{label}</g>')
     lx, ly = left + plot_w + 18, top + 6
     out.append(_text(lx, ly + 6, "C3 (km²/s²)", weight="600"))
     for band in range(len(C3_BANDS) + 1):

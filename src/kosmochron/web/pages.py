@@ -28,7 +28,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..appstate import FastJSONResponse, HttpError, get_store
+from ..appstate import FastJSONResponse, HttpError, get_store, report_ready
 from ..export import diagnostic_json, entry_json, item_json
 from ..model import Entry, Field
 from ..orbits import OrbitFit, infer_orbit
@@ -135,10 +135,12 @@ def _html(request: Request, store: Store, page: Page, status: int = 200) -> HTML
 
 def error_page(request: Request, store: Store, error: HttpError) -> HTMLResponse:
     """The error as a page (its status, a heading, the message), for browsers."""
-    titles = {400: "Bad request", 404: "Not found"}
+    titles = {400: "Bad request", 404: "Not found", 503: "Being prepared"}
     page = Page("error.html", titles.get(error.status, "Error"), error.body(),
-                {"error": error})
-    return _html(request, store, page, error.status)
+                {"error": error, "refresh": error.headers.get("Retry-After")})
+    response = _html(request, store, page, error.status)
+    response.headers.update(error.headers)
+    return response
 
 
 def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
@@ -150,7 +152,8 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
             try:
                 page = build(request, store)
             except HttpError as error:
-                return FastJSONResponse(error.body(), status_code=error.status)
+                return FastJSONResponse(error.body(), status_code=error.status,
+                                        headers=error.headers)
             return FastJSONResponse(jsonable_encoder(page.data))
 
         def as_html(request: Request, store: StoreDep) -> Response:
@@ -552,6 +555,7 @@ def findings_page(request: Request, store: Store) -> Page:
     if min_severity not in SEVERITIES:
         raise HttpError(400, "bad_value", f"bad severity {min_severity!r}",
                         {"parameter": "min_severity", "known": list(SEVERITIES)})
+    report_ready(store)
     found = store.findings([rule] if rule else None, min_severity)
     page = _int_param(request, "page", 1, 1, 10**6)
     per_page = _int_param(request, "per_page", FINDINGS_PER_PAGE, 1, MAX_PER_PAGE * 5)
