@@ -201,3 +201,58 @@ def test_a_big_report_is_prepared_while_requests_are_told_to_come_back(
             assert client.get("/findings").status_code == 200
     finally:
         appstate.REPORT_WAIT = wait
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_server_leaves_no_checker_behind(store: Store, tmp_path: Path) -> None:
+    """The report's checking process ends when the process that started it is killed
+    (SIGKILL: no clean-up runs), rather than run on or wait for ever to hand over."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if store.dialect == "sqlite":
+        store.ingest([write_text(tmp_path / "big.txt", SEED_TEXT * 60)])  # a long check
+    script = ("import sys, time; from kosmochron.store import open_store\n"
+              "store = open_store(sys.argv[1])\n"
+              "store.findings_ready(0)\n"
+              "print('checking', flush=True); time.sleep(600)\n")
+    server = subprocess.Popen([sys.executable, "-c", script, store.settings.url],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline() == "checking\n"
+        deadline = time.monotonic() + 60
+        while not (checkers := _children(server.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert checkers, "the check runs in a process of its own"
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(pid) for pid in checkers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in checkers)
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

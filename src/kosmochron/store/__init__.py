@@ -25,12 +25,12 @@ from .ingest import IngestResult, Progress, ingest, source_identity
 from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
-from .serving import ServingCache, SqliteChangeWatch, entry_bytes
 
 if TYPE_CHECKING:
     from ..events import Event
     from ..validate import Finding
     from .findings import Report
+    from .serving import ServingCache, SqliteChangeWatch
 
 __all__ = ["LaunchDetail", "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit",
            "Settings", "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
@@ -106,6 +106,8 @@ class Store:
         """Prepare for serving many readers: keep parsed entries (:meth:`share_entries`),
         answers per data version and launches as JSON (:mod:`.serving`), and learn of
         commits from SQLite itself rather than asking for the data version every time."""
+        from .serving import ServingCache, SqliteChangeWatch  # not needed by commands
+
         self.share_entries()
         self._cache = ServingCache()
         self._watch = SqliteChangeWatch.for_engine(self.engine)
@@ -219,6 +221,8 @@ class Store:
         with self.engine.connect() as conn:
             rows = self._launch_rows(conn, filter, order, limit, offset)
             item_ids = query.item_ids(conn, [row[0] for row in rows])
+        from .serving import entry_bytes
+
         build = entry_bytes if self._cache is None else self._cache.launch_json
         return [LaunchJSON(id_, path, item_ids.get(id_, []), build(raw, path, line))
                 for id_, path, line, raw in rows]

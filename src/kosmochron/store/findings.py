@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -144,10 +145,12 @@ def _gcat_rows(conn: Connection) -> GcatLookup | None:
     return lookup
 
 
-def _check_url(url: str) -> list[Finding]:
-    """:func:`check_stored` of the database at ``url``, in a checking process."""
+def _check_url(url: str, parent: int) -> list[Finding]:
+    """:func:`check_stored` of the database at ``url``, in a checking process that
+    ends as soon as its ``parent`` (the server) does."""
     from .db import Settings, make_engine
 
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(10)  # serving comes first
     engine = make_engine(Settings(url, seed_if_empty=False))
@@ -156,6 +159,15 @@ def _check_url(url: str) -> list[Finding]:
             return list(check_stored(conn))
     finally:
         engine.dispose()
+
+
+def _end_with(parent: int) -> None:
+    """End this process when ``parent`` has ended (this process then has a new parent):
+    a killed server must not leave its checker running, nor blocked for ever on
+    handing its result to nobody."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 class Report:
@@ -208,7 +220,8 @@ class Report:
                 return list(check_stored(conn))
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pool.submit(_check_url, url.render_as_string(hide_password=False)).result()
+            return pool.submit(_check_url, url.render_as_string(hide_password=False),
+                               os.getpid()).result()
 
     def ready(self, version: str, wait: float) -> bool:
         """Whether the findings of ``version`` are ready, starting their check if
