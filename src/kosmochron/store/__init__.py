@@ -112,11 +112,17 @@ class Store:
         self._cache = ServingCache()
         self._watch = SqliteChangeWatch.for_engine(self.engine)
 
-    def _remember(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, or its kept value while the data has not changed (serving)."""
+    def _remember(self, kind: str, key: Hashable, ask: Callable[[Connection], T]) -> T:
+        """``ask`` on a connection of its own, or its kept answer while the data has not
+        changed (serving)."""
+
+        def run() -> T:
+            with self.engine.connect() as conn:
+                return ask(conn)
+
         if self._cache is None:
-            return compute()
-        return self._cache.remember(self._cache.answers, (self.version(), kind, key), compute)
+            return run()
+        return self._cache.remember(self._cache.answers, (self.version(), kind, key), run)
 
     def share_entries(self, size: int = 512) -> None:
         """Hand out the same entry objects for the last ``size`` launches listed, rather
@@ -229,12 +235,7 @@ class Store:
 
     def count(self, filter: LaunchFilter | None = None, **options: Any) -> int:
         f = filter or LaunchFilter.from_options(**options)
-
-        def count() -> int:
-            with self.engine.connect() as conn:
-                return query.count(conn, f)
-
-        return self._remember("count", f.key(), count)
+        return self._remember("count", f.key(), lambda conn: query.count(conn, f))
 
     def lookup(self, term: str) -> list[int]:
         with self.engine.connect() as conn:
@@ -267,21 +268,13 @@ class Store:
         mission result (after ``import-gcat``) instead of the launch outcome, and
         then ``launches`` counts the linked payloads."""
         f = filter or LaunchFilter.from_options(**options)
-
-        def stats() -> list[StatRow]:
-            with self.engine.connect() as conn:
-                return query.stats(conn, by, f, definition)
-
-        return list(self._remember("stats", (by, definition, f.key()), stats))
+        return list(self._remember("stats", (by, definition, f.key()),
+                                   lambda conn: query.stats(conn, by, f, definition)))
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)
-
-        def stages() -> dict[str, int]:
-            with self.engine.connect() as conn:
-                return query.failed_stage_breakdown(conn, f)
-
-        return dict(self._remember("stages", f.key(), stages))
+        return dict(self._remember("stages", f.key(),
+                                   lambda conn: query.failed_stage_breakdown(conn, f)))
 
     def entities(self, kind: str) -> list[dict[str, Any]]:
         """Names and slugs of one kind of entity (site, family, program …)."""
@@ -367,12 +360,8 @@ class Store:
     def facets(self, names: list[str], filter: LaunchFilter | None = None,
                **options: Any) -> dict[str, list[dict[str, Any]]]:
         f = filter or LaunchFilter.from_options(**options)
-
-        def facets() -> dict[str, list[dict[str, Any]]]:
-            with self.engine.connect() as conn:
-                return browse.facets(conn, f, names)
-
-        kept = self._remember("facets", (tuple(names), f.key()), facets)
+        kept = self._remember("facets", (tuple(names), f.key()),
+                              lambda conn: browse.facets(conn, f, names))
         return {name: [dict(row) for row in rows] for name, rows in kept.items()}
 
     def payloads(self, filter: LaunchFilter | None = None, *, limit: int | None = 100,
@@ -410,23 +399,16 @@ class Store:
                  **options: Any) -> list[dict[str, Any]]:
         """Light rows (id, date, family, outcome, first payload) for timeline charts."""
         f = filter or LaunchFilter.from_options(**options)
-
-        def timeline() -> list[dict[str, Any]]:
-            with self.engine.connect() as conn:
-                return browse.timeline(conn, f, limit)
-
-        return [dict(row) for row in self._remember("timeline", (limit, f.key()), timeline)]
+        kept = self._remember("timeline", (limit, f.key()),
+                              lambda conn: browse.timeline(conn, f, limit))
+        return [dict(row) for row in kept]
 
     def timeline_bins(self, filter: LaunchFilter | None = None,
                       **options: Any) -> list[dict[str, Any]]:
         """Counts per year, vehicle family and outcome of the matching dated entries."""
         f = filter or LaunchFilter.from_options(**options)
-
-        def bins() -> list[dict[str, Any]]:
-            with self.engine.connect() as conn:
-                return browse.timeline_bins(conn, f)
-
-        return [dict(row) for row in self._remember("timeline-bins", f.key(), bins)]
+        kept = self._remember("timeline-bins", f.key(), lambda conn: browse.timeline_bins(conn, f))
+        return [dict(row) for row in kept]
 
     def payload_ids(self, *, cospar: str | None = None, satcat: int | None = None) -> list[int]:
         """Ids of the payloads with a COSPAR designator (any spelling) or satellite number."""

@@ -15,7 +15,7 @@ import bisect
 import datetime as dt
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..orbits import OrbitFit
@@ -143,6 +143,54 @@ def nice_step(span: float, max_ticks: int = 10) -> int:
     return 1000
 
 
+def _year_span(first: float, last: float) -> tuple[int, int, int]:
+    """Whole years from ``first`` to past ``last``, widened to a nice tick step."""
+    start, end = math.floor(first), math.floor(last) + 1
+    step = nice_step(end - start)
+    return start - start % step, end + (-end % step), step
+
+
+def _timeline_frame(rows: Sequence[str], span: tuple[int, int, int],
+                    x_of: Callable[[float], float], *, left: float, right: float, top: float,
+                    row_h: float, width: float) -> list[str]:
+    """A timeline's year grid and axis, its banded rows and their labels."""
+    start, end, step = span
+    axis_y = top + row_h * len(rows)
+    out = []
+    for year in range(start, end + 1, step):
+        x = x_of(year)
+        out.append(f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
+                   f'stroke="{AXIS}" stroke-opacity="0.15"/>')
+        out.append(_text(x, axis_y + 16, str(year), anchor="middle"))
+    out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
+               f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
+    for i, row in enumerate(rows):
+        y = top + row_h * i + row_h / 2
+        if i % 2:
+            out.append(f'<rect x="{_n(left)}" y="{_n(y - row_h / 2)}" '
+                       f'width="{_n(width - left - right)}" height="{_n(row_h)}" '
+                       f'fill="{AXIS}" fill-opacity="0.04"/>')
+        out.append(_label(left - 8, y + 4, row, left))
+    return out
+
+
+def _point(href: str | None, tip: str, shapes: str) -> str:
+    """One plotted thing with its tooltip: a link (out of the tab order) if it has one."""
+    title = f"<title>{esc(tip)}</title>"
+    if href:
+        return f'<a href="{esc(href)}" tabindex="-1" class="point">{title}{shapes}</a>'
+    return f'<g class="point">{title}{shapes}</g>'
+
+
+def _rows_by_first(firsts: Iterable[tuple[float, str]]) -> list[str]:
+    """Row names in the order of their first appearance in time."""
+    rows: list[str] = []
+    for _, row in sorted(firsts, key=lambda pair: pair[0]):
+        if row not in rows:
+            rows.append(row)
+    return rows
+
+
 def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeline",
                  width: float = 820) -> str:
     """Launches by date (x) and vehicle family (y); each point links to its launch.
@@ -152,10 +200,7 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
     none hides another.  Point links are out of the tab order (``tabindex=-1``):
     inside ``role="img"`` they are hidden from assistive technology, and every
     launch is linked in the list beside the chart."""
-    rows: list[str] = []
-    for p in sorted(points, key=lambda p: p.when):
-        if p.row not in rows:
-            rows.append(p.row)
+    rows = _rows_by_first((_year_fraction(p.when), p.row) for p in points)
     n_fail = sum(1 for p in points if p.outcome == "failure")
     n_ok = sum(1 for p in points if p.outcome == "success")
     desc = (f"{len(points)} entries in {len(rows)} vehicle famil"
@@ -176,30 +221,16 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
         out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
         out.append("</svg>")
         return "".join(out)
-    start = math.floor(min(_year_fraction(p.when) for p in points))
-    end = math.floor(max(_year_fraction(p.when) for p in points)) + 1
-    step = nice_step(end - start)
-    start -= start % step
-    end += -end % step
+    span = _year_span(min(_year_fraction(p.when) for p in points),
+                      max(_year_fraction(p.when) for p in points))
+    start, end, _ = span
     plot_w = width - left - right
 
     def x_of(year: float) -> float:
         return left + (year - start) / (end - start) * plot_w
 
-    axis_y = top + row_h * len(rows)
-    for year in range(start, end + 1, step):
-        x = x_of(year)
-        out.append(f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
-                   f'stroke="{AXIS}" stroke-opacity="0.15"/>')
-        out.append(_text(x, axis_y + 16, str(year), anchor="middle"))
-    out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
-               f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
-    for i, row in enumerate(rows):
-        y = top + row_h * i + row_h / 2
-        if i % 2:
-            out.append(f'<rect x="{_n(left)}" y="{_n(y - row_h / 2)}" width="{_n(plot_w)}" '
-                       f'height="{_n(row_h)}" fill="{AXIS}" fill-opacity="0.04"/>')
-        out.append(_label(left - 8, y + 4, row, left))
+    out += _timeline_frame(rows, span, x_of, left=left, right=right, top=top, row_h=row_h,
+                           width=width)
     last_x: dict[str, float] = {}
     stack: dict[str, int] = {}
     offsets = (0.0, -8.0, 8.0, -4.0, 4.0)
@@ -214,11 +245,7 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
         if p.current:
             shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="10" fill="none" stroke="{AXIS}" '
                       f'stroke-width="2" class="current"/>')
-        tip = f"<title>{esc(p.label)}</title>"
-        if p.href:
-            out.append(f'<a href="{esc(p.href)}" tabindex="-1" class="point">{tip}{shape}</a>')
-        else:
-            out.append(f'<g class="point">{tip}{shape}</g>')
+        out.append(_point(p.href, p.label, shape))
     out.append("</svg>")
     return "".join(out)
 
@@ -247,10 +274,7 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
     family (rows, by first year) a bar per year, as tall as that year's entries against
     the busiest year of any family, split into successes (green, bottom), failures
     (red, on top) and other events (grey).  Each bar links to its year's entries."""
-    rows: list[str] = []
-    for b in sorted(bins, key=lambda b: b.year):
-        if b.row not in rows:
-            rows.append(b.row)
+    rows = _rows_by_first((b.year, b.row) for b in bins)
     n_ok, n_fail = sum(b.successes for b in bins), sum(b.failures for b in bins)
     n_events = sum(b.events for b in bins)
     desc = (f"{n_ok + n_fail + n_events} entries in {len(rows)} vehicle famil"
@@ -275,25 +299,15 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
         out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
         out.append("</svg>")
         return "".join(out)
-    start, end = min(b.year for b in bins), max(b.year for b in bins) + 1
-    step = nice_step(end - start)
-    start -= start % step
-    end += -end % step
-    plot_w = width - left - right
-    band = plot_w / (end - start)
+    span = _year_span(min(b.year for b in bins), max(b.year for b in bins))
+    start, end, _ = span
+    band = (width - left - right) / (end - start)
 
     def x_of(year: float) -> float:
         return left + (year - start) * band
 
-    axis_y = top + row_h * len(rows)
-    for year in range(start, end + 1, step):
-        out.append(f'<line x1="{_n(x_of(year))}" y1="{_n(top)}" x2="{_n(x_of(year))}" '
-                   f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.15"/>')
-        out.append(_text(x_of(year), axis_y + 16, str(year), anchor="middle"))
-    out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
-               f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
-    for i, row in enumerate(rows):
-        out.append(_label(left - 8, top + row_h * i + row_h / 2 + 4, row, left))
+    out += _timeline_frame(rows, span, x_of, left=left, right=right, top=top, row_h=row_h,
+                           width=width)
     busiest = max(b.total for b in bins)
     bar_w = max(1.0, band - (1.0 if band > 3 else 0.0))
     for b in bins:
@@ -313,14 +327,10 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
             parts.append(f'<rect x="{_n(x - 1.5)}" y="{_n(y - 1.5)}" width="{_n(bar_w + 3)}" '
                          f'height="{_n(base - y + 3)}" fill="none" stroke="{AXIS}" '
                          f'stroke-width="1.5" class="current"/>')
-        tip = (f"<title>{b.year}, {esc(b.row)}: {b.total} entr{'y' if b.total == 1 else 'ies'}"
+        tip = (f"{b.year}, {b.row}: {b.total} entr{'y' if b.total == 1 else 'ies'}"
                f" ({b.successes} successes, {b.failures} failures"
-               + (f", {b.events} other events" if b.events else "") + ")</title>")
-        shapes = "".join(parts)
-        if b.href:
-            out.append(f'<a href="{esc(b.href)}" tabindex="-1" class="point">{tip}{shapes}</a>')
-        else:
-            out.append(f'<g class="point">{tip}{shapes}</g>')
+               + (f", {b.events} other events" if b.events else "") + ")")
+        out.append(_point(b.href, tip, "".join(parts)))
     out.append("</svg>")
     return "".join(out)
 
