@@ -16,8 +16,8 @@ D = dt.date
 #: Undated events are statements with no date in their clause.
 SEED_EVENTS: list[tuple[str, str, D | None, str | None, str | None, float | None, bool,
                         str | None]] = [
-    ("Mars probe 1M s/n 1 failure.", "reentry", None, None, "Earth", None, False, None),
-    ("Mars probe 1M s/n 2 failure.", "reentry", None, None, "Earth", None, False, None),
+    ("Mars probe 1M s/n 1 failure", "reentry", None, None, "Earth", None, False, None),
+    ("Mars probe 1M s/n 2 failure", "reentry", None, None, "Earth", None, False, None),
     ("Mars 1", "loss-of-contact", D(1963, 3, 21), "day", None, None, False, None),
     ("Mars 1", "flyby", D(1963, 6, 19), "day", "Mars", 193_000.0, False, None),
     ("Sputnik 24", "reentry", None, None, "Earth", None, False, None),

@@ -135,9 +135,9 @@ def test_golden_mars_2() -> None:
 
 
 def test_golden_first_mars_probe_failure() -> None:
-    probe = _item("Mars probe 1M s/n 1 failure.")
+    probe = _item("Mars probe 1M s/n 1 failure")
     assert (probe["cospar"], probe["cospar_kind"], probe["satcat"]) == ("F601010A", "failure", None)
-    entry = _entry_of("Mars probe 1M s/n 1 failure.")
+    entry = _entry_of("Mars probe 1M s/n 1 failure")
     assert (entry["outcome"], entry["failed_stage"]) == ("failure", "3")
     assert entry["failure"].endswith("the engine of Stage 3 cut off after 13.32 s of burning.")
 
@@ -169,7 +169,7 @@ def test_golden_items_without_mass_have_null_mass() -> None:
 def test_golden_summary_items() -> None:
     summarised = [i for e in GOLDEN["entries"] for i in e["items"] if i["summary"] is not None]
     assert [i["name"] for i in summarised] == [
-        "Mars probe 1M s/n 2 failure.", "Cosmos 21", "M-69 s/n 521"]
+        "Mars probe 1M s/n 2 failure", "Cosmos 21", "M-69 s/n 521"]
     assert summarised[1]["summary"] == (
         "The stage with payload remained in Earth orbit as Cosmos-51 and burnt up on re-entry.")
     # Nothing follows their summaries, so they have no other narrative.

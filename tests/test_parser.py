@@ -73,7 +73,9 @@ def test_seed_first_launch_failure(seed_doc: Document) -> None:
         "At T+300.9 sec, the launcher went out of control and the destruct command was given "
         "at T+324.2 sec - the engine of Stage 3 cut off after 13.32 s of burning.")
     [item] = entry.items
-    assert item.name == "Mars probe 1M s/n 1 failure."
+    # The name drops the source's closing period; the raw head keeps it (issue 12).
+    assert item.name == "Mars probe 1M s/n 1 failure"
+    assert item.head == "· Mars probe 1M s/n 1 failure. - . "
     assert item.typed("COSPAR") == Cospar("F601010A", "failure", 1960, "F601010A", "F601010A",
                                           launch_date=D(1960, 10, 10), piece="A")
     assert item.typed("Mass") == Mass(640.0, 1410.0)
@@ -188,7 +190,8 @@ def test_saturn_positions(saturn_text: str, saturn_doc: Document,
 def test_saturn_land_purchase_is_an_event(saturn_doc: Document) -> None:
     entry = entry_at(saturn_doc, "1961 September 5")
     assert entry.site == "Cape Canaveral"
-    assert [i.name for i in entry.items] == ["Purchase of land for Saturn V launch facilities."]
+    # A name drops the title's closing period (issue 12), an event's note's too.
+    assert [i.name for i in entry.items] == ["Purchase of land for Saturn V launch facilities"]
     assert entry.kind == "event"
 
 
@@ -262,7 +265,7 @@ def test_saturn_page_furniture_is_not_narrative(saturn_doc: Document) -> None:
 def test_saturn_header_keeps_commas(saturn_doc: Document) -> None:
     entry = entry_at(saturn_doc, "1963 April 17")
     assert field_pairs(entry.fields) == [("LV Family", "Saturn V, Saturn I, Titan")]
-    assert entry.items[0].name == "Large Solid Rocket Motor Program (Program 623A) begun."
+    assert entry.items[0].name == "Large Solid Rocket Motor Program (Program 623A) begun"
 
 
 def test_saturn_additional_details_on_the_item_line_is_a_field(saturn_doc: Document) -> None:
@@ -356,7 +359,7 @@ def test_failure_text_and_failed_stage_without_a_time(variants_doc: Document) ->
 def test_titles(variants_doc: Document) -> None:
     entry = variants_doc.entries[1]
     ended, dashed, second = entry.items
-    assert ended.name == "Probe failure."
+    assert ended.name == "Probe failure" and ended.head == "· Probe failure. - . "
     assert ended.value("Summary") == "A summary with a period. And a second sentence."
     assert ended.typed("COSPAR") == Cospar("F620303A", "failure", 1962, "F620303A", "F620303A",
                                            launch_date=D(1962, 3, 3), piece="A")
@@ -453,8 +456,87 @@ def test_payload_line_before_any_header_is_a_warning() -> None:
     doc = parse_text("Title\n· Sputnik - . Nation: USSR.\n1957 October 4 - . Launch Site: X.\n")
     [diag] = doc.diagnostics
     assert (diag.severity, diag.line, diag.column) == ("warning", 2, 1)
-    assert "before any dated entry header" in diag.message
+    assert "payload record before any dated entry" in diag.message
     assert len(doc.entries) == 1 and doc.entries[0].items == []
+
+
+# --- edge cases from real Astronautix pages (issue 12) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def edge_text() -> str:
+    return fixture_path("parser-edge-cases.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def edge_doc() -> Document:
+    return parse_file(fixture_path("parser-edge-cases.txt"))
+
+
+def test_edge_cases_round_trip(edge_text: str, edge_doc: Document,
+                               check_positions: PositionCheck) -> None:
+    assert render_document(edge_doc) == edge_text
+    check_positions(edge_text, edge_doc)
+
+
+def test_site_banner_on_line_one_is_not_the_title(edge_doc: Document) -> None:
+    # Older layouts: "Encyclopedia Astronautica" on line 1, the page name on line 2.
+    assert edge_doc.source.title == "R-12"
+    banner_only = parse_text("www.astronautix.com\n\nMars Chronology\n")
+    assert banner_only.source.title == "Mars Chronology"
+    # A page whose name merely starts with the site's name is not a banner.
+    named = parse_text("Encyclopedia Astronautica Index\n")
+    assert named.source.title == "Encyclopedia Astronautica Index"
+
+
+def test_payload_record_before_any_entry_is_kept_with_a_warning(edge_doc: Document) -> None:
+    [diag] = edge_doc.diagnostics
+    assert (diag.severity, diag.line, diag.column) == ("warning", 4, 1)
+    assert str(diag).startswith(f"{edge_doc.source.path}:4:1: warning: payload record before "
+                                "any dated entry")
+    [kept] = [n for n in edge_doc.nodes if isinstance(n, Text) and "Sounding" in n.text]
+    assert "\nSounding rocket flight - . Nation: USSR. Apogee: 100 km (62 mi)." in kept.text
+    assert edge_doc.source.title == "R-12"  # not the record
+    # Without a banner or a title line the record is still not the title.
+    doc = parse_text("Mars 1 - . Payload: 2MV-4. Nation: USSR.\n\n1962 November 1 - . "
+                     "Launch Site: Baikonur.\n")
+    assert doc.source.title is None
+    assert [d.message.split(";")[0] for d in doc.diagnostics] == [
+        "payload record before any dated entry"]
+    # Prose with the separator but no field after it is a paragraph, and may be the title.
+    prose = parse_text("Chronology - . the early years\n")
+    assert (prose.source.title, prose.diagnostics) == ("Chronology - . the early years", [])
+
+
+def test_indented_bullet_is_a_bullet(edge_doc: Document) -> None:
+    entry = edge_doc.entries[0]
+    [item] = entry.items
+    assert item.name == "State trials missile test"
+    assert item.head == "  • State trials missile test - . "
+    assert item.value("Agency") == "RVSN"
+    assert item.narrative == "First launch of the R-12 missile."
+    tabbed = parse_text("1958 March 22 - . Launch Vehicle: R-12.\n\t· Test - . Nation: USSR.\n")
+    assert [i.name for i in tabbed.entries[0].items] == ["Test"]
+
+
+def test_missile_with_orbit_fields_is_a_launch(edge_doc: Document) -> None:
+    missile, decree = edge_doc.entries[:2]
+    # No launch time, no payload, designator or catalog number: the apogee decides.
+    assert missile.time_utc is None and missile.items[0].value("Payload") is None
+    assert (missile.kind, missile.outcome) == ("launch", "success")
+    assert (decree.kind, decree.outcome) == ("event", None)
+    for key in ("Perigee: 180 km", "Inclination: 51.6000 deg", "Period: 88.50 min"):
+        doc = parse_text(f"1960 May 1 - . Launch Vehicle: R-7.\n· Test - . {key}.\n")
+        assert doc.entries[0].kind == "launch", key
+
+
+def test_payload_name_without_the_trailing_period(edge_doc: Document) -> None:
+    failure, initialism = edge_doc.entries[2].items
+    assert failure.name == "Mars probe 1M s/n 1 failure"
+    assert failure.head == "· Mars probe 1M s/n 1 failure. - . "
+    assert initialism.name == "U.S."  # an initialism keeps its last period
+    assert [i.name for i in parse_text("1960 May 1 - . Launch Site: X.\n· Probe... - . "
+                                       "Nation: USSR.\n").entries[0].items] == ["Probe"]
 
 
 # --- header recognition -----------------------------------------------------------
@@ -590,7 +672,8 @@ class EntrySpec:
 
     @property
     def kind(self) -> str:
-        launch_keys = {"Payload", "COSPAR", "USAF Sat Cat"}
+        launch_keys = {"Payload", "COSPAR", "USAF Sat Cat", "Apogee", "Perigee", "Inclination",
+                       "Period"}
         if self.time is not None or any(k in launch_keys for i in self.items
                                         for k, _ in i.fields):
             return "launch"
@@ -690,13 +773,14 @@ def segment(key: str, value: str, spaced: bool) -> str:
 
 @st.composite
 def items(draw: st.DrawFn) -> ItemSpec:
-    bullet = draw(st.sampled_from(["· ", "·  ", "• ", "·", ""]))
+    bullet = draw(st.sampled_from(["· ", "·  ", "• ", "·", "", "  • ", "\t· "]))
     words = draw(st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=4))
     joiners = draw(st.lists(st.sampled_from([" ", " - "]), min_size=len(words) - 1,
                             max_size=len(words) - 1))
     title = words[0] + "".join(j + w for j, w in zip(joiners, words[1:], strict=True))
+    name = title
     if draw(st.booleans()):
-        title += "."
+        title += "."  # the source's period: kept in the raw head, not in the name
     pairs = draw(st.lists(st.one_of(st.tuples(unknown_keys(), values()), typed_fields()),
                           min_size=0 if bullet else 1, max_size=6))
     segments = [segment(k, v, draw(st.booleans())) for k, v in pairs]
@@ -716,7 +800,7 @@ def items(draw: st.DrawFn) -> ItemSpec:
     else:
         line = draw(st.sampled_from([f"{bullet}{title} - .", f"{bullet}{title} - . ",
                                      f"{bullet}{title}"]))
-    return ItemSpec(line, title, fields, " ".join(narrative))
+    return ItemSpec(line, name, fields, " ".join(narrative))
 
 
 def paragraphs() -> st.SearchStrategy[str]:
@@ -767,6 +851,9 @@ def entries(draw: st.DrawFn) -> EntrySpec:
 @st.composite
 def chronologies(draw: st.DrawFn) -> tuple[str, str | None, list[EntrySpec]]:
     lines: list[str] = draw(blank_lines())
+    if draw(st.integers(0, 3)) == 0:  # an older layout's site banner above the page name
+        lines += [draw(st.sampled_from(["Encyclopedia Astronautica", "www.astronautix.com"])),
+                  *draw(blank_lines())]
     title = None
     if draw(st.booleans()):
         title = " ".join(draw(st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=3)))

@@ -190,7 +190,7 @@ def test_the_chronology_reads_like_the_source_grouped_by_year(client: TestClient
     assert html.index("14:27 GMT", first) < html.index('<span class="key">Launch Site:</span>',
                                                         first)
     assert '<span class="bullet" aria-hidden="true">·</span> <a class="item-name" ' \
-           'href="/launches/1#item-1">Mars probe 1M s/n 1 failure.</a>' in html
+           'href="/launches/1#item-1">Mars probe 1M s/n 1 failure</a>' in html
     assert "the control system failed" in html
     assert '<a href="/entities/family/r-7">R-7</a>' in html
     data = client.get("/index.json").json()

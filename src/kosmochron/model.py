@@ -234,8 +234,10 @@ class Entry:
 
     @property
     def kind(self) -> EntryKind:
-        """A launch has a launch time, or a payload with launch facts, or is a bare
-        site/complex header with no items.  Everything else is another event (a
+        """A launch has a launch time, or a payload with launch facts (a payload, a
+        designator, a catalog number, or orbit or trajectory fields: a missile or
+        sounding rocket has an apogee but no payload), or is a bare site/complex
+        header with no items.  Everything else is another event (a
         contract, a test, a decision) that only names a vehicle."""
         if self.time_utc is not None:
             return "launch"
@@ -266,8 +268,9 @@ class Entry:
         return any(d.severity == "error" for d in self.diagnostics)
 
 
-#: Item fields that only a launched object has.
-LAUNCH_ITEM_KEYS = frozenset({"Payload", "COSPAR", "USAF Sat Cat"})
+#: Item fields that only a launched object has (an orbit's or a trajectory's too).
+LAUNCH_ITEM_KEYS = frozenset({"Payload", "COSPAR", "USAF Sat Cat", "Apogee", "Perigee",
+                              "Inclination", "Period"})
 
 
 @dataclass(slots=True, frozen=True)

@@ -27,11 +27,18 @@ HEADER = re.compile(
 #: Header keys that make a line with an unreadable date still a header.
 HEADER_KEYS = ("Launch Site:", "Launch Complex:", "LV Family:", "Launch Vehicle:",
                "LV Configuration:", "Launch Platform:")
-#: ``· Title - . `` — optional bullet, the title, the ``- .`` separator.
-BULLET = re.compile(r"[·•] *")
+#: ``· Title - . `` — optional bullet (maybe indented), the title, the ``- .`` separator.
+BULLET = re.compile(r"[ \t]*[·•] *")
+_BULLETS = "·•"
 TITLE_SEPARATOR = re.compile(r" - \.(?: +|$)")
 #: Encyclopedia Astronautica navigation and copyright lines.
 FURNITURE = re.compile(r"Home - Search - Browse|A- B- C- D- |© ")
+#: A site banner that older page layouts put above the page name (never the title).
+BANNER = re.compile(r"(?:Encyclopedia Astronautica|(?:www\.)?astronautix(?:\.com)?)\.?",
+                    re.IGNORECASE)
+#: A title's trailing periods are the source's punctuation, not the name's; one that
+#: closes an initialism ("U.S.") is kept.
+_NAME_END = re.compile(r"(?<!\.[A-Z])\.+$")
 #: First three letters of every month and season, and the "no month" dash.
 _MONTH_PREFIXES = frozenset(w[:3] for w in [*MONTHS, *SEASONS, "-"])
 #: A day or a day range, as the third word of a date.
@@ -167,6 +174,20 @@ def _normal_time(time: str | None) -> str | None:
     return f"{int(hours):02d}:{rest}"
 
 
+def _bulleted(content: str) -> bool:
+    """Whether the line starts with a bullet, maybe after spaces or tabs."""
+    first = content[:1]
+    if first in _BULLETS:
+        return True
+    return first in " \t" and content.lstrip(" \t")[:1] in _BULLETS
+
+
+def item_name(title: str) -> str:
+    """An item's name: its title without the trailing period the source closes it with
+    (``Mars probe 1M s/n 1 failure.``); the item's raw head keeps the period."""
+    return _NAME_END.sub("", title)
+
+
 def _item_head(content: str) -> tuple[int, int, int] | None:
     """(title start, title end, fields start) of an item line, or None."""
     bullet = BULLET.match(content)
@@ -186,8 +207,7 @@ def _item_head(content: str) -> tuple[int, int, int] | None:
 def rule_item(state: ParseState, content: str, eol: str, line: int) -> bool:
     if state.entry is None:
         return False
-    first = content[:1]
-    if first not in "·•" and " - ." not in content:
+    if " - ." not in content and not _bulleted(content):
         return False
     head = _item_head(content)
     if head is None:
@@ -196,7 +216,7 @@ def rule_item(state: ParseState, content: str, eol: str, line: int) -> bool:
     before = len(state.diagnostics)
     parts = scan_fields(content[fields_at:], line, fields_at + 1, state.source,
                         state.diagnostics)
-    item = Item(content[title_at:title_end], parts, line, content[:fields_at], eol)
+    item = Item(item_name(content[title_at:title_end]), parts, line, content[:fields_at], eol)
     state.entry.diagnostics.extend(state.diagnostics[before:])
     state.entry.body.append(item)
     state.item = item
@@ -204,13 +224,26 @@ def rule_item(state: ParseState, content: str, eol: str, line: int) -> bool:
 
 
 def rule_stray_item(state: ParseState, content: str, eol: str, line: int) -> bool:
-    """A bulleted line before any entry header: kept as text, with a warning."""
-    if state.entry is not None or content[:1] not in "·•":
+    """A payload record before any dated entry (a bulleted line, or ``Name - . Key:
+    Value.`` without a bullet): kept as raw text, with a warning, and never taken as
+    the document's title."""
+    if state.entry is not None or not _is_record(content):
         return False
-    state.error(line, 1, "payload line before any dated entry header; kept as raw text "
-                "(add a header like '1971 May 19 - . Launch Vehicle: …' above it)", "warning")
+    state.error(line, 1, "payload record before any dated entry; kept as raw text "
+                "(add a dated header like '1971 May 19 - . Launch Vehicle: …' above it)",
+                "warning")
     state.loose.append(Text(content.strip(), line, 1, content + eol))
     return True
+
+
+def _is_record(content: str) -> bool:
+    """A bulleted line, or a title, the ``- .`` separator and a ``Key:`` field."""
+    if _bulleted(content):
+        return True
+    if " - ." not in content:
+        return False
+    sep = TITLE_SEPARATOR.search(content)
+    return sep is not None and sep.start() > 0 and KEY.match(content, sep.end()) is not None
 
 
 def rule_item_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool:
@@ -236,7 +269,7 @@ def rule_item_paragraph(state: ParseState, content: str, eol: str, line: int) ->
 def rule_paragraph(state: ParseState, content: str, eol: str, line: int) -> bool:
     node = Text(content.strip(), line, 1, content + eol)
     if state.in_furniture or state.entry is None:
-        if state.title is None and node.text:
+        if state.title is None and node.text and not BANNER.fullmatch(node.text):
             state.title = node.text
         state.loose.append(node)
     elif state.item is not None:
