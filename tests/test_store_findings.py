@@ -179,9 +179,9 @@ def test_a_big_report_is_prepared_while_requests_are_told_to_come_back(
     shape) until the background check is done."""
     from fastapi.testclient import TestClient
 
-    from kosmochron import appstate
-    from kosmochron.api import create_app
     from kosmochron.store import Settings
+    from kosmochron.web import create_app
+    from kosmochron.web import state as appstate
 
     store.ingest([write_text(tmp_path / "big.txt", SEED_TEXT * 60)])  # 1,260 more entries
     appstate.REPORT_WAIT, wait = 0.0, appstate.REPORT_WAIT

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from db_support import SEED_LAUNCHES, SEED_NAME, write_text
+from kosmochron.dates import parse_date_bound
+from kosmochron.stats import wilson_interval
 from kosmochron.store import LaunchFilter, QueryError, Store
-from kosmochron.store.query import parse_date_bound, wilson_interval
 
 pytest_plugins = ["db_support"]
 

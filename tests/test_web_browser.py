@@ -1,5 +1,5 @@
 """The web UI in a real browser: Debian's Chromium driven by Playwright against the
-real app (:func:`kosmochron.api.create_app`) served by uvicorn on 127.0.0.1, over
+real app (:func:`kosmochron.web.create_app`) served by uvicorn on 127.0.0.1, over
 an SQLite store seeded with the bundled chronology plus a chronology made of
 ``<script>`` tags.
 
@@ -29,8 +29,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from kosmochron.api import create_app
 from kosmochron.store import open_store
+from kosmochron.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

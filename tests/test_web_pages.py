@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from kosmochron.store import Store, open_store
 from kosmochron.web import pages as web_pages
-from kosmochron.web import router, static_dir
+from kosmochron.web.pages import router, static_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = FIXTURES / "web-script-injection.txt"

@@ -19,7 +19,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kosmochron.store import Store, open_store
-from kosmochron.web import charts, router
+from kosmochron.web import charts
+from kosmochron.web import transfer_charts as tc
+from kosmochron.web.pages import router
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -135,17 +137,17 @@ def test_porkchop_svg_escapes_and_bands() -> None:
             for k in range(3)]
     grid: list[list[float | None]] = [[None, 5.0, 7.0], [9.0, 60.0, float("nan")],
                                       [None, None, None]]
-    svg = charts.porkchop_svg(days, days, grid, target="Mars", title="<T>",
+    svg = tc.porkchop_svg(days, days, grid, target="Mars", title="<T>",
                               best=(days[0], days[1], 5.0),
-                              marks=[charts.PorkchopMark("<script>x</script>", days[1],
+                              marks=[tc.PorkchopMark("<script>x</script>", days[1],
                                                          days[2].date(), "success", True)])
     root = ET.fromstring(svg)
     assert root.get("aria-label") == "<T>"
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
     fills = {r.get("fill") for r in root.iter(f"{SVG_NS}rect")}
-    assert {charts.C3_COLOURS[0], charts.C3_COLOURS[1], charts.C3_COLOURS[3],
-            charts.C3_COLOURS[-1]} <= fills
-    assert [charts.c3_band(v) for v in (None, float("nan"), 5.9, 6.0, 49.9, 50.0)] == \
+    assert {tc.C3_COLOURS[0], tc.C3_COLOURS[1], tc.C3_COLOURS[3],
+            tc.C3_COLOURS[-1]} <= fills
+    assert [tc.c3_band(v) for v in (None, float("nan"), 5.9, 6.0, 49.9, 50.0)] == \
         [None, None, 0, 1, 7, 8]
 
 
@@ -157,15 +159,15 @@ def test_a_crowded_window_merges_marks_and_names_a_few() -> None:
     days = [dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=k)
             for k in range(40)]
     grid: list[list[float | None]] = [[10.0] * 40 for _ in range(40)]
-    marks = [charts.PorkchopMark(f"Probe {k}", days[k % 30], days[39].date(), "success")
+    marks = [tc.PorkchopMark(f"Probe {k}", days[k % 30], days[39].date(), "success")
              for k in range(300)]
-    marks.append(charts.PorkchopMark("Ours", days[5], days[39].date(), "success", True))
-    svg = charts.porkchop_svg(days, days, grid, target="Mars", title="Crowded", marks=marks)
+    marks.append(tc.PorkchopMark("Ours", days[5], days[39].date(), "success", True))
+    svg = tc.porkchop_svg(days, days, grid, target="Mars", title="Crowded", marks=marks)
     root = ET.fromstring(svg)
     groups = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "launch-mark"]
     assert len(groups) == 30, "one mark per spot"
     named = [g for g in groups if g.find(f"{SVG_NS}text") is not None]
-    assert 3 <= len(named) <= charts.MARKS_NAMED
+    assert 3 <= len(named) <= tc.MARKS_NAMED
     assert named[0].findtext(f"{SVG_NS}text") == "Ours and 10 more"
     boxes = []
     for g in named:
@@ -179,18 +181,18 @@ def test_a_crowded_window_merges_marks_and_names_a_few() -> None:
     tips = [g.findtext(f"{SVG_NS}title") or "" for g in groups]
     assert tips[0].startswith("Ours, Probe 5, Probe 35") and tips[1].count("Probe") == 10
     desc = root.findtext(f"{SVG_NS}desc") or ""
-    assert desc.count("launched") == charts.MARKS_TOLD and "Ours: launched" in desc
-    assert desc.endswith(f"And {301 - charts.MARKS_TOLD} more launches in this window.")
+    assert desc.count("launched") == tc.MARKS_TOLD and "Ours: launched" in desc
+    assert desc.endswith(f"And {301 - tc.MARKS_TOLD} more launches in this window.")
     assert len(svg) < 40_000
 
 
 def test_transfer_arc_svg_to_scale() -> None:
     circle = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0], [1.0, 0.0]]
     outer = [[1.5 * x, 1.5 * y] for x, y in circle]
-    svg = charts.transfer_arc_svg(circle, outer, [[1.0, 0.0], [0.0, 1.2], [-1.5, 0.0]],
+    svg = tc.transfer_arc_svg(circle, outer, [[1.0, 0.0], [0.0, 1.2], [-1.5, 0.0]],
                                   target="Mars", title="Arc & <orbits>",
-                                  points=[charts.ArcPoint("Earth & co", 1.0, 0.0, "Earth"),
-                                          charts.ArcPoint("Mars", -1.5, 0.0, "Mars")])
+                                  points=[tc.ArcPoint("Earth & co", 1.0, 0.0, "Earth"),
+                                          tc.ArcPoint("Mars", -1.5, 0.0, "Mars")])
     root = ET.fromstring(svg)
     assert root.get("aria-label") == "Arc & <orbits>"
     assert "Earth & co" in texts(root) and "1 AU" in texts(root)

@@ -25,6 +25,10 @@ SEASONS = {"Spring": (3, 5), "Summer": (6, 8), "Autumn": (9, 11), "Fall": (9, 11
 _DAYS = re.compile(r"(\d{1,2})(?:-(\d{1,2}))?")
 
 
+class DateBoundError(ValueError):
+    """A ``--from``/``--to`` bound that is not a date (the message says what would be)."""
+
+
 class DateError(ValueError):
     """A date that cannot be read; ``date`` is the best partial reading."""
 
@@ -87,3 +91,25 @@ def parse_vague_date(text: str) -> VagueDate:
                         f"(1-{month_end.day}, ranges ascending)", partial)
     start, end = dt.date(year, month, first_day), dt.date(year, month, last_day)
     return VagueDate(text, "day" if start == end else "day-range", start, end)
+
+
+def parse_date_bound(text: str, *, end: bool) -> dt.date:
+    """``1971``, ``1971-05``, ``1971-05-19`` or ``1971 May`` to the first (or last) day."""
+    text = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    try:
+        if m:
+            year, month, day = m.group(1), m.group(2), m.group(3)
+            words = [year]
+            if month:
+                words.append(dt.date(2000, int(month), 1).strftime("%B"))
+            if day:
+                words.append(str(int(day)))
+            text = " ".join(words)
+        date = parse_vague_date(text)
+    except ValueError as exc:  # DateError included
+        raise DateBoundError(f"bad date {text!r}: {exc}; expected e.g. 1971, 1971-05, "
+                         "1971-05-19 or '1971 May'") from None
+    bound = date.end if end else date.start
+    assert bound is not None
+    return bound

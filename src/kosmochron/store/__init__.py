@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -19,21 +19,34 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..model import Entry
-from . import browse, gcat, query, search
-from .db import Settings, StoreError, make_engine, migrate
+from . import browse, crosswalk, query, search
+from .browse import FACETS
+from .crosswalk import GCAT_CITATION, GcatError
+from .db import ENV_VAR, Settings, StoreError, make_engine, migrate
 from .ingest import IngestResult, Progress, ingest, source_identity
-from .query import LaunchDetail, LaunchFilter, QueryError, StatRow, StoredEntry
+from .query import (
+    INT_MAX,
+    ORDERINGS,
+    STAT_DIMENSIONS,
+    LaunchDetail,
+    LaunchFilter,
+    QueryError,
+    StatRow,
+    StoredEntry,
+)
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
 
 if TYPE_CHECKING:
     from ..events import Event
-    from ..validate import Finding
+    from ..validate import Finding, GcatLookup
     from .findings import Report
     from .serving import ServingCache, SqliteChangeWatch
 
-__all__ = ["LaunchDetail", "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit",
-           "Settings", "StatRow", "Store", "StoreError", "StoredEntry", "open_store"]
+__all__ = ["ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX", "ORDERINGS",
+           "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail", "LaunchFilter",
+           "LaunchJSON", "LaunchList", "QueryError", "SearchHit", "Settings", "StatRow", "Store",
+           "StoreError", "StoredEntry", "open_store"]
 
 
 T = TypeVar("T")
@@ -179,7 +192,7 @@ class Store:
 
     def import_gcat(self, path: str | Path) -> int:
         with self.engine.begin() as conn:
-            return gcat.import_psatcat(conn, path)
+            return crosswalk.import_psatcat(conn, path)
 
     def remove_source(self, path: str | Path | None) -> bool:
         from .ingest import delete_source
@@ -289,11 +302,11 @@ class Store:
     def export(self, fmt: str, out: str | Path | IO[str] | None = None,
                filter: LaunchFilter | None = None) -> list[Path] | None:
         """Write the stored entries as json, ndjson, csv, parquet or gcat-tsv; see
-        :func:`kosmochron.store.exports.export` for where each format goes."""
-        from . import exports
+        :func:`kosmochron.store.dumps.export` for where each format goes."""
+        from . import dumps
 
         with self.engine.connect() as conn:
-            return exports.export(conn, fmt, out, filter)
+            return dumps.export(conn, fmt, out, filter)
 
     # -- validation ----------------------------------------------------------
 
@@ -313,6 +326,21 @@ class Store:
                 return list(select(check_one(conn, entry_id), rules, min_severity))
         return list(select(self._findings_report().findings(self.version()), rules,
                            min_severity))
+
+    def check_all(self) -> Iterator[Finding]:
+        """Every finding on the stored chronology, checked afresh and streamed source by
+        source (``kosmochron check --db``); :meth:`findings` keeps a report instead."""
+        from .findings import check_stored
+
+        with self.engine.connect() as conn:
+            yield from check_stored(conn)
+
+    def gcat_lookup(self) -> GcatLookup | None:
+        """The imported GCAT rows as a lookup for checking files, or None if none are."""
+        from .findings import gcat_lookup
+
+        with self.engine.connect() as conn:
+            return gcat_lookup(conn)
 
     def findings_ready(self, wait: float = 0.0) -> bool:
         """Whether :meth:`findings` of the whole chronology can answer at once; if not,
@@ -421,9 +449,9 @@ class Store:
         """The dated events told in a payload's narrative (arrival, orbit insertion,
         flyby, landing …), read on the first request and stored; QueryError if there
         is no such payload."""
-        from . import transfers
+        from . import transfer_cache
 
-        return transfers.payload_events(self.engine, payload_id)
+        return transfer_cache.payload_events(self.engine, payload_id)
 
     def payload_transfer(self, payload_id: int, *, grid: bool = False,
                          geometry: bool = False) -> dict[str, Any] | None:
@@ -432,18 +460,18 @@ class Store:
         launches in it; None if it has none (:meth:`no_transfer_reason` says why).
         ``grid`` adds the window's porkchop grids, ``geometry`` the drawing of the
         arc.  The computations are cached in the database (see
-        :mod:`kosmochron.store.transfers`)."""
-        from . import transfers
+        :mod:`kosmochron.store.transfer_cache`)."""
+        from . import transfer_cache
 
-        return transfers.payload_transfer(self.engine, payload_id, grid=grid,
+        return transfer_cache.payload_transfer(self.engine, payload_id, grid=grid,
                                           geometry=geometry)
 
     def no_transfer_reason(self, payload_id: int) -> str | None:
         """Why a payload has no transfer (a failed launch, no planetary target, a
         launch not dated to the day), or None if it has one."""
-        from . import transfers
+        from . import transfer_cache
 
-        return transfers.no_transfer(self.engine, payload_id)
+        return transfer_cache.no_transfer(self.engine, payload_id)
 
     def stored_source(self, identity: str) -> tuple[bytes, str]:
         """The bytes and encoding of the source stored as exactly ``identity`` (a path as

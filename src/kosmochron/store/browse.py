@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..stats import wilson_interval
 from .query import (
     INT_MAX,
     ORDERINGS,
@@ -23,7 +24,6 @@ from .query import (
     _attach_item_ids,
     reparse,
     where,
-    wilson_interval,
 )
 from .schema import ENTITY_TABLES, entries, gcat_payloads, items, source_texts, sources
 

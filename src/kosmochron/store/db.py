@@ -9,8 +9,7 @@ fresh machine with no prior ``ingest``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,11 +122,26 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-@contextmanager
-def connect_or_fail(engine: Engine) -> Iterator[Connection]:
-    try:
-        with engine.connect() as conn:
-            yield conn
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"cannot use the database {engine.url.render_as_string()}: "
-                         f"{exc.orig}") from None
+
+class BulkWriter:
+    """Batched inserts with the driver's fast path: executemany or COPY."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def insert(self, table: sa.Table, columns: Sequence[str],
+               rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.dialect == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            raw.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+        rows.clear()

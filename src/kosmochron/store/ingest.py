@@ -14,7 +14,7 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,8 +24,9 @@ from sqlalchemy.engine import Connection
 
 from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
 from ..render import render_entry
-from ..source import SEED_NAME, open_stream
-from . import gcat, search
+from ..source import SEED_NAME, ChronologyStream, open_stream
+from . import crosswalk, search
+from .db import BulkWriter
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
 #: Called with (bytes read, entries so far) as the file streams in.
@@ -93,30 +94,6 @@ class EntityIds:
 def _next_id(conn: Connection, table: sa.Table) -> int:
     highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
     return int(highest) + 1
-
-
-class BulkWriter:
-    """Batched inserts with the driver's fast path: executemany or COPY."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-
-    def insert(self, table: sa.Table, columns: Sequence[str],
-               rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        raw = self.conn.connection.driver_connection
-        assert raw is not None
-        names = ", ".join(f'"{c}"' for c in columns)
-        if self.dialect == "postgresql":
-            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            raw.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-        rows.clear()
 
 
 ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
@@ -240,29 +217,12 @@ def _fix_sequences(conn: Connection) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
 
 
-def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "utf-8",
-           progress: Progress | None = None) -> IngestResult:
-    """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
-    transaction; the caller commits."""
-    started = time.perf_counter()
-    stream = open_stream(path, encoding)
-    identity = source_identity(path)
-    sha = stream.reader.file_sha256()
-    _lock(conn)
-    old = conn.execute(sa.select(sources.c.id, sources.c.sha256)
-                       .where(sources.c.path == identity)).first()
-    if old is not None and old.sha256 == sha:
-        return IngestResult(identity, "unchanged", old.id)
-    if old is not None:
-        delete_source(conn, old.id)
-    now = dt.datetime.now(dt.UTC)
-    source_id = conn.execute(sa.insert(sources).values(
-        path=identity, sha256=sha, title=None, encoding=stream.reader.encoding, bom=False,
-        size_bytes=0, entry_count=0, launch_count=0, item_count=0, error_count=0,
-        ingested_at=now).returning(sources.c.id)).scalar_one()
+def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResult,
+                 progress: Progress | None) -> None:
+    """Write the stream's entries, items, text between them and diagnostics in batches."""
+    source_id = result.source_id
     writer = BulkWriter(conn)
     batch = _Batch(conn, source_id, dates_as_text=conn.dialect.name == "sqlite")
-    result = IngestResult(identity, "replaced" if old else "added", source_id)
     for seq, node in enumerate(stream):
         if isinstance(node, Entry):
             batch.add_entry(node, seq)
@@ -280,6 +240,11 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
     diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column, d.message)
                  for d in stream.diagnostics]
     writer.insert(diagnostics, DIAGNOSTIC_COLUMNS, diag_rows)
+
+
+def _finish_source(conn: Connection, stream: ChronologyStream, result: IngestResult) -> None:
+    """The source's counts and title, then the search index and the GCAT links."""
+    source_id = result.source_id
     counts = conn.execute(
         sa.select(sa.func.count(), sa.func.count().filter(entries.c.kind == "launch"))
         .where(entries.c.source_id == source_id)).one()
@@ -296,8 +261,32 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
         # for the index and link queries below (and for the first queries after).
         conn.exec_driver_sql("ANALYZE entries, items, sources")
     search.index_source(conn, source_id)
-    gcat.link_source(conn, source_id)
+    crosswalk.link_source(conn, source_id)
     _fix_sequences(conn)
+
+
+def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "utf-8",
+           progress: Progress | None = None) -> IngestResult:
+    """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
+    transaction; the caller commits."""
+    started = time.perf_counter()
+    stream = open_stream(path, encoding)
+    identity = source_identity(path)
+    sha = stream.reader.file_sha256()
+    _lock(conn)
+    old = conn.execute(sa.select(sources.c.id, sources.c.sha256)
+                       .where(sources.c.path == identity)).first()
+    if old is not None and old.sha256 == sha:
+        return IngestResult(identity, "unchanged", old.id)
+    if old is not None:
+        delete_source(conn, old.id)
+    source_id = conn.execute(sa.insert(sources).values(
+        path=identity, sha256=sha, title=None, encoding=stream.reader.encoding, bom=False,
+        size_bytes=0, entry_count=0, launch_count=0, item_count=0, error_count=0,
+        ingested_at=dt.datetime.now(dt.UTC)).returning(sources.c.id)).scalar_one()
+    result = IngestResult(identity, "replaced" if old else "added", source_id)
+    _store_nodes(conn, stream, result, progress)
+    _finish_source(conn, stream, result)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -11,7 +11,6 @@ from the stored raw text so they are exactly what the parser produced.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from array import array
 from collections.abc import Callable, Sequence
@@ -21,9 +20,10 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..dates import DateError, parse_vague_date
+from ..dates import DateBoundError, parse_date_bound
 from ..model import Diagnostic, Entry
 from ..parser import ParseState, parse_lines, split_lines
+from ..stats import wilson_interval
 from . import search
 from .schema import (
     ENTITY_TABLES,
@@ -51,28 +51,6 @@ STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nat
 
 class QueryError(ValueError):
     """A filter or lookup that cannot be answered as asked (the message says why)."""
-
-
-def parse_date_bound(text: str, *, end: bool) -> dt.date:
-    """``1971``, ``1971-05``, ``1971-05-19`` or ``1971 May`` to the first (or last) day."""
-    text = text.strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    try:
-        if m:
-            year, month, day = m.group(1), m.group(2), m.group(3)
-            words = [year]
-            if month:
-                words.append(dt.date(2000, int(month), 1).strftime("%B"))
-            if day:
-                words.append(str(int(day)))
-            text = " ".join(words)
-        date = parse_vague_date(text)
-    except (DateError, ValueError) as exc:
-        raise QueryError(f"bad date {text!r}: {exc}; expected e.g. 1971, 1971-05, "
-                         "1971-05-19 or '1971 May'") from None
-    bound = date.end if end else date.start
-    assert bound is not None
-    return bound
 
 
 @dataclass(slots=True)
@@ -111,7 +89,10 @@ class LaunchFilter:
                              f"{', '.join(sorted(names))}")
         for key, end in (("date_from", False), ("date_to", True)):
             if isinstance(options.get(key), str):
-                options[key] = parse_date_bound(options[key], end=end)
+                try:
+                    options[key] = parse_date_bound(options[key], end=end)
+                except DateBoundError as exc:
+                    raise QueryError(str(exc)) from None
         if options.get("outcome") not in (None, "success", "failure"):
             raise QueryError(f"bad outcome {options['outcome']!r}: expected success or failure")
         return cls(**options)
@@ -359,18 +340,6 @@ class StatRow:
     @property
     def successes(self) -> int:
         return self.launches - self.failures
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """The Wilson score interval: unlike p ± z·σ it stays within [0, 1] and is
-    honest for small n and rates near 0 or 1 (Wilson 1927)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    center = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, center - half), min(1.0, center + half))
 
 
 def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause, Any]]]:

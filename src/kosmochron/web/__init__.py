@@ -1,18 +1,20 @@
-"""The server-rendered web UI: HTML pages with JSON twins, and their static files.
+"""The whole HTTP tier: the REST API under ``/api/v1``, its offline docs page, the
+server-rendered web UI (pages with JSON twins, SVG charts, templates, static files),
+HTTP caching, and the server runner (``kosmochron serve``, one or more workers).
 
-:func:`kosmochron.api.create_app` includes :data:`router` (and answers a browser's
-unknown path with :func:`error_page`) and mounts
-:data:`static_dir` at ``/static``.  Nothing is fetched from elsewhere: no CDN,
-no web fonts, charts drawn as inline SVG on the server, so the UI works offline.
+:func:`create_app` builds the ASGI app from settings when it starts.  Nothing is
+fetched from elsewhere: no CDN, no web fonts, charts drawn as inline SVG on the
+server, so the UI works offline.
+
+Modules: :mod:`.app` (factory, lifespan, error handlers), :mod:`.api` (routes),
+:mod:`.params` (query parameters), :mod:`.schemas` (OpenAPI response schemas),
+:mod:`.docs` (``/api/docs``), :mod:`.httpcache` (ETags, kept responses),
+:mod:`.state` (the request's store, the error type), :mod:`.server` (workers and
+sockets), :mod:`.pages`, :mod:`.filters`, :mod:`.charts` (the web UI).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from .app import BOOT_VAR, create_app
 
-from .pages import error_page, router
-
-#: The stylesheet (and any small local scripts), served at ``/static``.
-static_dir = Path(__file__).parent / "static"
-
-__all__ = ["error_page", "router", "static_dir"]
+__all__ = ["BOOT_VAR", "create_app"]

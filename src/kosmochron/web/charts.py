@@ -11,7 +11,6 @@ attributes so the SVG looks right on its own; the stylesheet may override them.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import html
 import math
@@ -191,16 +190,7 @@ def _rows_by_first(firsts: Iterable[tuple[float, str]]) -> list[str]:
     return rows
 
 
-def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeline",
-                 width: float = 820) -> str:
-    """Launches by date (x) and vehicle family (y); each point links to its launch.
-
-    Families are ordered by their first launch, so the chart reads like the
-    chronology; points closer than a few pixels are nudged up and down so
-    none hides another.  Point links are out of the tab order (``tabindex=-1``):
-    inside ``role="img"`` they are hidden from assistive technology, and every
-    launch is linked in the list beside the chart."""
-    rows = _rows_by_first((_year_fraction(p.when), p.row) for p in points)
+def _timeline_desc(points: Sequence[TimelinePoint], rows: Sequence[str]) -> str:
     n_fail = sum(1 for p in points if p.outcome == "failure")
     n_ok = sum(1 for p in points if p.outcome == "success")
     desc = (f"{len(points)} entries in {len(rows)} vehicle famil"
@@ -209,28 +199,21 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
     if points:
         first, last = min(p.when for p in points), max(p.when for p in points)
         desc += f" From {first.isoformat()} to {last.isoformat()}."
-    desc += "".join(f" Ringed: {p.label}." for p in points if p.current)
-    row_h, top, bottom = 30.0, 34.0, 34.0
-    left = _label_width(rows)
-    right = 18.0
-    height = top + row_h * max(len(rows), 1) + bottom
-    out = [_open(width, height, title, desc, "timeline")]
-    out.append(_legend(left, 16, [("success", "success"), ("failure", "failure"),
-                                  (None, "other event")]))
-    if not points:
-        out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
-        out.append("</svg>")
-        return "".join(out)
-    span = _year_span(min(_year_fraction(p.when) for p in points),
-                      max(_year_fraction(p.when) for p in points))
-    start, end, _ = span
-    plot_w = width - left - right
+    return desc + "".join(f" Ringed: {p.label}." for p in points if p.current)
 
-    def x_of(year: float) -> float:
-        return left + (year - start) / (end - start) * plot_w
 
-    out += _timeline_frame(rows, span, x_of, left=left, right=right, top=top, row_h=row_h,
-                           width=width)
+def _no_entries(out: list[str], width: float, y: float) -> str:
+    """Close an empty chart with a note where its rows would be."""
+    out.append(_text(width / 2, y, "No dated entries", anchor="middle"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _timeline_points(points: Sequence[TimelinePoint], rows: Sequence[str],
+                     x_of: Callable[[float], float], top: float, row_h: float) -> list[str]:
+    """Each point on its family's row; points closer than a few pixels are nudged up
+    and down so none hides another."""
+    out = []
     last_x: dict[str, float] = {}
     stack: dict[str, int] = {}
     offsets = (0.0, -8.0, 8.0, -4.0, 4.0)
@@ -246,6 +229,38 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
             shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="10" fill="none" stroke="{AXIS}" '
                       f'stroke-width="2" class="current"/>')
         out.append(_point(p.href, p.label, shape))
+    return out
+
+
+def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeline",
+                 width: float = 820) -> str:
+    """Launches by date (x) and vehicle family (y); each point links to its launch.
+
+    Families are ordered by their first launch, so the chart reads like the
+    chronology.  Point links are out of the tab order (``tabindex=-1``): inside
+    ``role="img"`` they are hidden from assistive technology, and every launch is
+    linked in the list beside the chart."""
+    rows = _rows_by_first((_year_fraction(p.when), p.row) for p in points)
+    row_h, top, bottom = 30.0, 34.0, 34.0
+    left = _label_width(rows)
+    right = 18.0
+    height = top + row_h * max(len(rows), 1) + bottom
+    out = [_open(width, height, title, _timeline_desc(points, rows), "timeline")]
+    out.append(_legend(left, 16, [("success", "success"), ("failure", "failure"),
+                                  (None, "other event")]))
+    if not points:
+        return _no_entries(out, width, top + row_h / 2 + 4)
+    span = _year_span(min(_year_fraction(p.when) for p in points),
+                      max(_year_fraction(p.when) for p in points))
+    start, end, _ = span
+    plot_w = width - left - right
+
+    def x_of(year: float) -> float:
+        return left + (year - start) / (end - start) * plot_w
+
+    out += _timeline_frame(rows, span, x_of, left=left, right=right, top=top, row_h=row_h,
+                           width=width)
+    out += _timeline_points(points, rows, x_of, top, row_h)
     out.append("</svg>")
     return "".join(out)
 
@@ -268,13 +283,7 @@ class TimelineBin:
         return self.successes + self.failures + self.events
 
 
-def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timeline",
-                      width: float = 820) -> str:
-    """The timeline of a selection too big to draw launch by launch: for each vehicle
-    family (rows, by first year) a bar per year, as tall as that year's entries against
-    the busiest year of any family, split into successes (green, bottom), failures
-    (red, on top) and other events (grey).  Each bar links to its year's entries."""
-    rows = _rows_by_first((b.year, b.row) for b in bins)
+def _bins_desc(bins: Sequence[TimelineBin], rows: Sequence[str]) -> str:
     n_ok, n_fail = sum(b.successes for b in bins), sum(b.failures for b in bins)
     n_events = sum(b.events for b in bins)
     desc = (f"{n_ok + n_fail + n_events} entries in {len(rows)} vehicle famil"
@@ -282,23 +291,58 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
             f"{n_fail} failures, {n_events} other events.")
     if bins:
         desc += f" From {min(b.year for b in bins)} to {max(b.year for b in bins)}."
-    desc += "".join(f" Outlined: {b.year}, {b.row}, which holds this page's launch."
-                    for b in bins if b.current)
-    row_h, top, bottom, right = 40.0, 34.0, 34.0, 18.0
-    left = _label_width(rows)
-    height = top + row_h * max(len(rows), 1) + bottom
-    out = [_open(width, height, title, desc, "timeline timeline-bins")]
-    legend = [("Successes", SUCCESS), ("Failures", FAILURE), ("Other events", EVENT)]
+    return desc + "".join(f" Outlined: {b.year}, {b.row}, which holds this page's launch."
+                          for b in bins if b.current)
+
+
+def _bins_legend(left: float, right: float, width: float) -> list[str]:
+    out = []
     x = left
-    for label, colour in legend:
+    for label, colour in (("Successes", SUCCESS), ("Failures", FAILURE),
+                          ("Other events", EVENT)):
         out.append(f'<rect x="{_n(x)}" y="7" width="10" height="10" fill="{colour}"/>')
         out.append(_text(x + 14, 16, label))
         x += 30 + CHAR_W * len(label)
     out.append(_text(width - right, 16, "bar height: entries per year", anchor="end"))
+    return out
+
+
+def _bin_bar(b: TimelineBin, x: float, base: float, bar_w: float, unit_h: float) -> str:
+    """One year's bar: successes at the bottom, failures on top, then other events."""
+    parts = []
+    y = base
+    for count, colour, kind in ((b.successes, SUCCESS, "success"),
+                                (b.failures, FAILURE, "failure"),
+                                (b.events, EVENT, "event")):
+        if count:
+            h = unit_h * count
+            y -= h
+            parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" '
+                         f'height="{_n(max(h, 0.5))}" fill="{colour}" class="bin {kind}"/>')
+    if b.current:
+        parts.append(f'<rect x="{_n(x - 1.5)}" y="{_n(y - 1.5)}" width="{_n(bar_w + 3)}" '
+                     f'height="{_n(base - y + 3)}" fill="none" stroke="{AXIS}" '
+                     f'stroke-width="1.5" class="current"/>')
+    tip = (f"{b.year}, {b.row}: {b.total} entr{'y' if b.total == 1 else 'ies'}"
+           f" ({b.successes} successes, {b.failures} failures"
+           + (f", {b.events} other events" if b.events else "") + ")")
+    return _point(b.href, tip, "".join(parts))
+
+
+def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timeline",
+                      width: float = 820) -> str:
+    """The timeline of a selection too big to draw launch by launch: for each vehicle
+    family (rows, by first year) a bar per year, as tall as that year's entries against
+    the busiest year of any family, split into successes (green, bottom), failures
+    (red, on top) and other events (grey).  Each bar links to its year's entries."""
+    rows = _rows_by_first((b.year, b.row) for b in bins)
+    row_h, top, bottom, right = 40.0, 34.0, 34.0, 18.0
+    left = _label_width(rows)
+    height = top + row_h * max(len(rows), 1) + bottom
+    out = [_open(width, height, title, _bins_desc(bins, rows), "timeline timeline-bins")]
+    out += _bins_legend(left, right, width)
     if not bins:
-        out.append(_text(width / 2, top + row_h / 2 + 4, "No dated entries", anchor="middle"))
-        out.append("</svg>")
-        return "".join(out)
+        return _no_entries(out, width, top + row_h / 2 + 4)
     span = _year_span(min(b.year for b in bins), max(b.year for b in bins))
     start, end, _ = span
     band = (width - left - right) / (end - start)
@@ -312,25 +356,7 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
     bar_w = max(1.0, band - (1.0 if band > 3 else 0.0))
     for b in bins:
         base = top + row_h * (rows.index(b.row) + 1) - 2
-        x = x_of(b.year)
-        parts = []
-        y = base
-        for count, colour, kind in ((b.successes, SUCCESS, "success"),
-                                    (b.failures, FAILURE, "failure"),
-                                    (b.events, EVENT, "event")):
-            if count:
-                h = (row_h - 6) * count / busiest
-                y -= h
-                parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" '
-                             f'height="{_n(max(h, 0.5))}" fill="{colour}" class="bin {kind}"/>')
-        if b.current:
-            parts.append(f'<rect x="{_n(x - 1.5)}" y="{_n(y - 1.5)}" width="{_n(bar_w + 3)}" '
-                         f'height="{_n(base - y + 3)}" fill="none" stroke="{AXIS}" '
-                         f'stroke-width="1.5" class="current"/>')
-        tip = (f"{b.year}, {b.row}: {b.total} entr{'y' if b.total == 1 else 'ies'}"
-               f" ({b.successes} successes, {b.failures} failures"
-               + (f", {b.events} other events" if b.events else "") + ")")
-        out.append(_point(b.href, tip, "".join(parts)))
+        out.append(_bin_bar(b, x_of(b.year), base, bar_w, (row_h - 6) / busiest))
     out.append("</svg>")
     return "".join(out)
 
@@ -479,295 +505,5 @@ def orbit_svg(fit: OrbitFit, *, name: str, width: float = 440) -> str:
     out.append(f'<path d="M{_n(margin)} {_n(bar_y - 4)}V{_n(bar_y)}H{_n(margin + bar_w)}'
                f'V{_n(bar_y - 4)}" stroke="{AXIS}" fill="none"/>')
     out.append(_text(margin + bar_w + 6, bar_y + 2, _km(bar), size=11))
-    out.append("</svg>")
-    return "".join(out)
-
-
-# -- interplanetary transfers -----------------------------------------------------------
-
-#: Upper bounds (km²/s²) of the porkchop's C3 bands, and a colour per band, darkest
-#: for the cheapest departures (a sequential palette, ColorBrewer YlGnBu, reversed).
-C3_BANDS: tuple[float, ...] = (6, 8, 10, 12, 15, 20, 30, 50)
-C3_COLOURS = ("#081d58", "#253494", "#225ea8", "#1d91c0", "#41b6c4", "#7fcdbb", "#c7e9b4",
-              "#edf8b1", "#ffffd9")
-MARK = "#d95f02"
-
-
-def c3_band(value: float | None) -> int | None:
-    """The index of a C3 value's band in :data:`C3_BANDS` (None: no solution)."""
-    if value is None or math.isnan(value):
-        return None
-    return bisect.bisect_right(C3_BANDS, value)
-
-
-def _band_label(band: int) -> str:
-    if band == 0:
-        return f"< {C3_BANDS[0]:g}"
-    if band == len(C3_BANDS):
-        return f"≥ {C3_BANDS[-1]:g}"
-    return f"{C3_BANDS[band - 1]:g}–{C3_BANDS[band]:g}"
-
-
-@dataclass(frozen=True, slots=True)
-class PorkchopMark:
-    """A launch on the porkchop: at its departure and arrival, or on the departure
-    axis when it has no dated arrival (a failed launch, a probe lost on the way)."""
-
-    label: str
-    depart: dt.datetime
-    arrive: dt.date | dt.datetime | None
-    outcome: str | None
-    #: Ringed: the payload the page is about.
-    current: bool = False
-
-
-def _days(when: dt.date | dt.datetime, origin: dt.datetime) -> float:
-    if not isinstance(when, dt.datetime):
-        when = dt.datetime(when.year, when.month, when.day, 12, tzinfo=dt.UTC)
-    return (when - origin).total_seconds() / 86400.0
-
-
-def _months(first: dt.datetime, last: dt.datetime, every: int) -> list[dt.date]:
-    """The first days of months from ``first`` to ``last``, every ``every`` months."""
-    out: list[dt.date] = []
-    year, month = first.year, first.month + 1
-    while True:
-        if month > 12:
-            year, month = year + 1, month - 12
-        day = dt.date(year, month, 1)
-        if day > last.date():
-            return out
-        if (year * 12 + month - 1) % every == 0:
-            out.append(day)
-        month += 1
-
-
-#: A porkchop names at most this many marks and tells this many launches in words.
-MARKS_NAMED, MARKS_TOLD = 12, 20
-
-
-def porkchop_svg(departures: Sequence[dt.datetime], arrivals: Sequence[dt.datetime],
-                 c3: Sequence[Sequence[float | None]], *, target: str,
-                 best: tuple[dt.datetime, dt.datetime, float] | None = None,
-                 marks: Sequence[PorkchopMark] = (), title: str, width: float = 680) -> str:
-    """The launch window: departure date (x) by arrival date (y, later upwards), each
-    cell coloured by the C3 band of its Lambert transfer, blank where there is none
-    (outside the times of flight); the launches marked and named, the window's
-    minimum starred.
-
-    Cells of one band that touch along an arrival column are one rectangle, so a
-    121 × 401 grid takes about a thousand of them; their edges are the contours.
-    """
-    left, right, top, bottom = 96.0, 150.0, 14.0, 44.0
-    plot_w, plot_h = width - left - right, 380.0
-    height = top + plot_h + bottom
-    d0, d1 = departures[0], departures[-1]
-    a0, a1 = arrivals[0], arrivals[-1]
-    dstep = _days(d1, d0) / max(len(departures) - 1, 1)
-    astep = _days(a1, a0) / max(len(arrivals) - 1, 1)
-    span_x = _days(d1, d0) + dstep
-    span_y = _days(a1, a0) + astep
-
-    def x_of(when: dt.date | dt.datetime) -> float:
-        return left + (_days(when, d0) + dstep / 2) / span_x * plot_w
-
-    def y_of(when: dt.date | dt.datetime) -> float:
-        return top + plot_h - (_days(when, a0) + astep / 2) / span_y * plot_h
-
-    solved = [v for row in c3 for v in row if v is not None and not math.isnan(v)]
-    desc = (f"C3 (km²/s²) of the Lambert transfers from Earth to {target} for departures "
-            f"from {d0.date()} to {d1.date()} (x) and arrivals from {a0.date()} to "
-            f"{a1.date()} (y), in bands: " + ", ".join(
-                _band_label(b) for b in range(len(C3_BANDS) + 1)) + ".")
-    if best is not None:
-        desc += (f" Minimum {best[2]:.2f} km²/s² departing {best[0].date()}, arriving "
-                 f"{best[1].date()} (star).")
-    told = sorted(marks, key=lambda m: not m.current)[:MARKS_TOLD]
-    for m in told:
-        desc += f" {m.label}: launched {m.depart.date()}" + (
-            f", arrived {_date(m.arrive)}" if m.arrive is not None else ", no arrival"
-        ) + (f" ({m.outcome})" if m.outcome else "") + "."
-    if len(marks) > len(told):
-        desc += f" And {len(marks) - len(told)} more launches in this window."
-    out = [_open(width, height, title, desc, "porkchop")]
-    cell_w = plot_w / span_x * dstep
-    for i, row in enumerate(c3):
-        x = x_of(departures[i]) - cell_w / 2
-        j = 0
-        while j < len(row):
-            band = c3_band(row[j])
-            k = j
-            while k + 1 < len(row) and c3_band(row[k + 1]) == band:
-                k += 1
-            if band is not None:
-                y_hi, y_lo = y_of(arrivals[k]), y_of(arrivals[j])
-                cell_h = plot_h / span_y * astep
-                out.append(f'<rect x="{_n(x)}" y="{_n(y_hi - cell_h / 2)}" '
-                           f'width="{_n(cell_w + 0.3)}" height="{_n(y_lo - y_hi + cell_h)}" '
-                           f'fill="{C3_COLOURS[band]}"/>')
-            j = k + 1
-    if not solved:
-        out.append(_text(left + plot_w / 2, top + plot_h / 2, "No Lambert solution",
-                         anchor="middle"))
-    out.append(f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(plot_w)}" height="{_n(plot_h)}" '
-               f'fill="none" stroke="{AXIS}" stroke-opacity="0.6"/>')
-    for k, day in enumerate(_months(d0, d1, 1)):
-        x = x_of(dt.datetime(day.year, day.month, 1, tzinfo=dt.UTC))
-        out.append(f'<line x1="{_n(x)}" y1="{_n(top + plot_h)}" x2="{_n(x)}" '
-                   f'y2="{_n(top + plot_h + 5)}" stroke="{AXIS}"/>')
-        out.append(_text(x, top + plot_h + 18, f"{day:%b %Y}" if k == 0 or day.month == 1
-                         else f"{day:%b}", anchor="middle"))
-    out.append(_text(left + plot_w / 2, height - 6, "Departure (launch) date",
-                     anchor="middle"))
-    every = 1 if span_y < 250 else 2
-    for day in _months(a0, a1, every):
-        y = y_of(dt.datetime(day.year, day.month, 1, tzinfo=dt.UTC))
-        out.append(f'<line x1="{_n(left - 5)}" y1="{_n(y)}" x2="{_n(left)}" y2="{_n(y)}" '
-                   f'stroke="{AXIS}"/>')
-        out.append(_text(left - 8, y + 4, f"{day:%b %Y}", anchor="end"))
-    out.append(_text(14, top + plot_h / 2, "Arrival date", anchor="middle",
-                     extra=f' transform="rotate(-90 14 {_n(top + plot_h / 2)})"'))
-    if best is not None:
-        bx, by = x_of(best[0]), y_of(best[1])
-        out.append(f'<g class="best"><title>{esc(f"Window minimum: C3 {best[2]:.2f} km²/s²")}'
-                   f"</title>{_star(bx, by, 8)}</g>")
-    # Launches that would be drawn on the same spot are one mark: a window can hold
-    # hundreds of launches, most of them on a few days.
-    spots: dict[tuple[int, int, str | None], list[PorkchopMark]] = {}
-    for m in marks:
-        if not d0 - dt.timedelta(days=dstep) <= m.depart <= d1 + dt.timedelta(days=dstep):
-            continue
-        inside = m.arrive is not None and 0 <= _days(m.arrive, a0) + astep / 2 <= span_y
-        y = y_of(m.arrive) if inside and m.arrive is not None else top + plot_h - 7
-        shown = m.outcome if inside or m.outcome == "failure" else None
-        spots.setdefault((round(x_of(m.depart)), round(y), shown), []).append(m)
-    ordered = sorted(spots.items(), key=lambda kv: not any(m.current for m in kv[1]))
-    named: list[tuple[float, float, float, float]] = []  # the boxes of the names drawn
-    for (x, y, shown), group in ordered:
-        shape = marker(shown, x, y, 5)
-        if any(m.current for m in group):
-            shape += (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="9" fill="none" stroke="{MARK}" '
-                      f'stroke-width="2.5" class="current"/>')
-        group.sort(key=lambda m: not m.current)  # the page's own launch first
-        name = group[0].label + (f" and {len(group) - 1} more" if len(group) > 1 else "")
-        tip = ", ".join(m.label for m in group[:MARKS_TOLD]) + (
-            f" and {len(group) - MARKS_TOLD} more" if len(group) > MARKS_TOLD else "")
-        label = ""
-        if len(named) < MARKS_NAMED:  # beyond that, or where names would overlap: tooltips
-            for dy in (-10.0, 18.0):
-                box = (x + 7, y + dy - 11, x + 9 + BOLD_CHAR_W * len(name), y + dy + 3)
-                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                           for b in named):
-                    named.append(box)
-                    label = (f'<text x="{_n(box[0])}" y="{_n(y + dy)}" fill="#000" '
-                             f'stroke="#fff" stroke-width="3" paint-order="stroke" '
-                             f'font-weight="600">{esc(name)}</text>')
-                    break
-        out.append(f'<g class="launch-mark"><title>{esc(tip)}</title>{shape}{label}</g>')
-    lx, ly = left + plot_w + 18, top + 6
-    out.append(_text(lx, ly + 6, "C3 (km²/s²)", weight="600"))
-    for band in range(len(C3_BANDS) + 1):
-        y = ly + 16 + 19 * band
-        out.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="16" height="14" '
-                   f'fill="{C3_COLOURS[band]}"/>')
-        out.append(_text(lx + 22, y + 11, _band_label(band)))
-    y = ly + 16 + 19 * (len(C3_BANDS) + 1)
-    out.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="16" height="14" fill="none" '
-               f'stroke="{AXIS}" stroke-opacity="0.6"/>')
-    out.append(_text(lx + 22, y + 11, "no transfer"))
-    y += 34
-    out.append(_star(lx + 8, y - 4, 7) + _text(lx + 22, y, "window minimum"))
-    out.append(marker("success", lx + 8, y + 16, 5) + _text(lx + 22, y + 20, "launch, arrival"))
-    out.append(marker("failure", lx + 8, y + 36, 5) + _text(lx + 22, y + 40, "failed launch"))
-    out.append(marker(None, lx + 8, y + 56, 5) + _text(lx + 22, y + 60, "no arrival date"))
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _date(when: dt.date | dt.datetime) -> str:
-    return str(when.date() if isinstance(when, dt.datetime) else when)
-
-
-def _star(x: float, y: float, r: float) -> str:
-    """A five-pointed star (the window's minimum)."""
-    points = []
-    for k in range(10):
-        radius = r if k % 2 == 0 else r * 0.45
-        angle = math.pi / 2 + k * math.pi / 5
-        points.append(f"{_n(x + radius * math.cos(angle))},{_n(y - radius * math.sin(angle))}")
-    return (f'<polygon points="{" ".join(points)}" fill="#ffd400" stroke="#000" '
-            f'stroke-width="1.2" class="mark minimum"/>')
-
-
-@dataclass(frozen=True, slots=True)
-class ArcPoint:
-    """A planet's position on the transfer plot (ecliptic x, y in AU)."""
-
-    label: str
-    x: float
-    y: float
-    body: str
-    #: Filled where the spacecraft is (Earth at launch, the target at arrival).
-    filled: bool = True
-
-
-def transfer_arc_svg(earth_orbit: Sequence[Sequence[float]],
-                     target_orbit: Sequence[Sequence[float]], arc: Sequence[Sequence[float]],
-                     *, target: str, points: Sequence[ArcPoint], title: str,
-                     width: float = 520) -> str:
-    """The transfer seen from the north ecliptic pole: the Sun at the centre, Earth's
-    and the target's orbits, the arc between them, and the planets at departure and
-    arrival; x towards the vernal equinox, to scale, with a 1 AU bar."""
-    everything = [*earth_orbit, *target_orbit, *arc, *((p.x, p.y) for p in points)]
-    reach = max((max(abs(p[0]), abs(p[1])) for p in everything), default=1.0) or 1.0
-    margin, legend_h = 24.0, 40.0
-    label_room = 96.0  # beside the outermost orbit, for the planets' labels
-    scale = (width / 2 - label_room) / reach
-    height = width + legend_h
-    cx = cy = width / 2
-
-    def xy(p: Sequence[float]) -> tuple[float, float]:
-        return cx + p[0] * scale, cy - p[1] * scale
-
-    def path(line: Sequence[Sequence[float]]) -> str:
-        return "M" + "L".join(f"{_n(a)} {_n(b)}" for a, b in map(xy, line)) if line else ""
-
-    colour = BODY_COLOURS.get(target, "#777")
-    desc = (f"Heliocentric view from the north ecliptic pole, to scale: the orbits of Earth "
-            f"(blue) and {target} ({colour}), and the transfer arc (black) from Earth to "
-            f"{target}. " + " ".join(f"{p.label} at ({p.x:.2f}, {p.y:.2f}) AU." for p in points))
-    out = [_open(width, height, title, desc, "transfer-arc")]
-    out.append(f'<path d="{path(earth_orbit)}" fill="none" stroke="{BODY_COLOURS["Earth"]}" '
-               f'stroke-width="1.2" class="orbit earth"/>')
-    out.append(f'<path d="{path(target_orbit)}" fill="none" stroke="{colour}" '
-               f'stroke-width="1.2" class="orbit target"/>')
-    out.append(f'<path d="{path(arc)}" fill="none" stroke="{AXIS}" stroke-width="2.4" '
-               f'class="arc"/>')
-    out.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="6" fill="{BODY_COLOURS["Sun"]}">'
-               f"<title>Sun</title></circle>")
-    boxes: list[tuple[float, float, float, float]] = []
-    for p in points:
-        x, y = xy((p.x, p.y))
-        fill = BODY_COLOURS.get(p.body, "#777")
-        out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="5" '
-                   f'fill="{fill if p.filled else "#fff"}" stroke="{fill}" stroke-width="2">'
-                   f"<title>{esc(p.label)}</title></circle>")
-        dist = math.hypot(x - cx, y - cy) or 1.0
-        ux, uy = (x - cx) / dist, (y - cy) / dist
-        # Outwards from the Sun; down a line while it would overlap an earlier label.
-        tx, ty, w = x + ux * 10, y + uy * 10 + 4, 6.2 * len(p.label)
-        left_x = tx if ux >= 0 else tx - w
-        while any(left_x < b[2] and b[0] < left_x + w and ty - 11 < b[3] and b[1] < ty + 2
-                  for b in boxes):
-            ty += 13
-        boxes.append((left_x, ty - 11, left_x + w, ty + 2))
-        out.append(_text(tx, ty, p.label, size=11, anchor="start" if ux >= 0 else "end",
-                         extra=' stroke="#fff" stroke-width="3" paint-order="stroke"'))
-    bar_y = width + 14
-    out.append(f'<path d="M{_n(margin)} {_n(bar_y - 4)}V{_n(bar_y)}H{_n(margin + scale)}'
-               f'V{_n(bar_y - 4)}" stroke="{AXIS}" fill="none"/>')
-    out.append(_text(margin + scale + 6, bar_y + 2, "1 AU", size=11))
-    out.append(_text(width - margin, bar_y + 2, "x → vernal equinox (ecliptic J2000)",
-                     size=11, anchor="end"))
     out.append("</svg>")
     return "".join(out)

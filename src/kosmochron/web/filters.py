@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..appstate import HttpError
+from ..dates import DateBoundError, parse_date_bound
 from ..store import LaunchFilter, QueryError, Store
-from ..store.query import parse_date_bound
+from .state import HttpError
 
 #: Facet (query parameter) -> its label on the page; the store's facet names.
 FACETS: dict[str, str] = {
@@ -84,7 +84,7 @@ def _date_bounds(params: Mapping[str, str]) -> tuple[dt.date | None, dt.date | N
         if key in params:
             try:
                 bounds.append(parse_date_bound(params[key], end=end))
-            except QueryError as exc:
+            except DateBoundError as exc:
                 raise bad_request(str(exc), key) from None
     return (max(lows) if lows else None, min(highs) if highs else None)
 

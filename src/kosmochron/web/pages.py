@@ -3,7 +3,7 @@
 Every page is one *builder* that turns the request into a :class:`Page` (a
 template, its context and the JSON data the page shows); :func:`twin`
 registers it twice, as HTML and as JSON, so the two can never disagree.
-Errors are :class:`~kosmochron.appstate.HttpError`: an error page with the
+Errors are :class:`~kosmochron.web.state.HttpError`: an error page with the
 right status for HTML, the API's one error shape for JSON.  No SQL here: all
 data comes from the :class:`~kosmochron.store.Store`.
 
@@ -28,16 +28,18 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..appstate import FastJSONResponse, HttpError, get_store, report_ready
 from ..export import diagnostic_json, entry_json, item_json
 from ..model import Entry, Field
 from ..orbits import OrbitFit, infer_orbit
+from ..stats import wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
-from ..store.query import wilson_interval
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
-from . import charts, filters
+from . import charts, filters, transfer_charts
+from .state import FastJSONResponse, HttpError, get_store, report_ready
 
 router = APIRouter(include_in_schema=False)
+#: The stylesheet (and any small local scripts), served at ``/static``.
+static_dir = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
 PER_PAGE, MAX_PER_PAGE, SEARCH_PER_PAGE, FINDINGS_PER_PAGE = 50, 200, 20, 200
 #: Entity kinds with pages: those a launch filter can select on.
@@ -371,11 +373,11 @@ def _porkchop(report: dict[str, Any], payload_id: int) -> str:
     """The porkchop SVG of a transfer report's window (with its grid)."""
     window = report["window"]
     best = window["best"]
-    marks = [charts.PorkchopMark(m["name"], _when(m["launch"]),
+    marks = [transfer_charts.PorkchopMark(m["name"], _when(m["launch"]),
                                  dt.date.fromisoformat(m["arrival"]) if m["arrival"] else None,
                                  m["outcome"], m["payload_id"] == payload_id)
              for m in window["launches"] if m["launch"]]
-    return charts.porkchop_svg(
+    return transfer_charts.porkchop_svg(
         [_when(d) for d in window["departures"]], [_when(a) for a in window["arrivals"]],
         window["c3_km2_s2"], target=report["target"], marks=marks,
         best=None if best is None or best["c3_km2_s2"] is None else
@@ -388,13 +390,13 @@ def _arc(report: dict[str, Any]) -> str:
     """The SVG of a report's transfer arc between the planets' orbits."""
     g, target = report["geometry"], report["target"]
     depart, arrive = report["transfer"]["depart"][:10], report["transfer"]["arrive"][:10]
-    points = [charts.ArcPoint(label, g[key][0], g[key][1], body, filled)
+    points = [transfer_charts.ArcPoint(label, g[key][0], g[key][1], body, filled)
               for label, key, body, filled in (
                   (f"Earth {depart}", "earth_at_departure", "Earth", True),
                   (f"{target} {arrive}", "target_at_arrival", target, True),
                   ("Earth at arrival", "earth_at_arrival", "Earth", False),
                   (f"{target} at launch", "target_at_departure", target, False))]
-    return charts.transfer_arc_svg(g["earth_orbit"], g["target_orbit"], g["arc"],
+    return transfer_charts.transfer_arc_svg(g["earth_orbit"], g["target_orbit"], g["arc"],
                                    target=target, points=points,
                                    title=f"{report['name']}: transfer from Earth to {target}")
 

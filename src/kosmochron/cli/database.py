@@ -8,87 +8,37 @@ created and filled from the bundled chronology on first use.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
-from .export import entry_json
-from .store import LaunchFilter, LaunchList, Store, open_store
-from .store.ingest import IngestResult
-from .store.query import STAT_DIMENSIONS, StatRow
-
-Db = Annotated[str | None, typer.Option(
-    "--db", help="SQLite file or postgresql+psycopg:// URL (default: $KOSMOCHRON_DB, else "
-    "kosmochron.sqlite3 in the user's data directory).", show_default=False)]
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-
-
-class StatsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ExportFormat(StrEnum):
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-    parquet = "parquet"
-    gcat_tsv = "gcat-tsv"
-
-
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
-@contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on stderr (bytes, entries/s), silent when it is not a TTY."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), TextColumn("{task.fields[rate]} entries/s"),
-                  TimeElapsedColumn(), console=_err(), disable=not sys.stderr.isatty(),
-                  transient=True) as progress:
-        task = progress.add_task(label, total=total, rate="0")
-
-        def update(done: int, entries: int) -> None:
-            elapsed = progress.tasks[task].elapsed or 0.0
-            rate = f"{entries / elapsed:,.0f}" if elapsed > 0 else "0"
-            progress.update(task, completed=done, rate=rate)
-
-        yield update
+from ..export import entry_json
+from ..store import (
+    STAT_DIMENSIONS,
+    IngestResult,
+    LaunchFilter,
+    LaunchList,
+    StatRow,
+    Store,
+    open_store,
+)
+from .common import (
+    Db,
+    ExportFormat,
+    ListFormat,
+    ShowFormat,
+    StatsFormat,
+    TransferFormat,
+    out_console,
+    progress_bar,
+    write_csv,
+    write_json_list,
+)
 
 
 def _summary(result: IngestResult) -> str:
@@ -115,7 +65,7 @@ def ingest(
         targets: list[Path | None] = list(files) if files else [None]
         for target in targets:
             size = target.stat().st_size if target else 0
-            with _progress(f"ingest {target.name if target else 'seed'}", size) as update:
+            with progress_bar(f"ingest {target.name if target else 'seed'}", size) as update:
                 (result,) = store.ingest([target], encoding, update)
             for diag in result.diagnostics:
                 print(diag, file=sys.stderr)
@@ -145,26 +95,6 @@ def _launch_table(launches: LaunchList) -> Table:
 
 def _launch_json(s: Any) -> dict[str, Any]:
     return {"id": s.id, "source": s.source, **entry_json(s.entry), "item_ids": s.item_ids}
-
-
-def write_json_list(records: Iterable[Any]) -> None:
-    """A JSON array with one record per line: readable, and written by json's C
-    encoder (``indent`` would switch to the pure-Python one, 10x slower)."""
-    sys.stdout.write("[")
-    for i, record in enumerate(records):
-        sys.stdout.write(",\n " if i else "\n ")
-        sys.stdout.write(json.dumps(record, ensure_ascii=False))
-    sys.stdout.write("\n]\n")
-
-
-def _write_csv(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v
-                         for k, v in row.items()})
 
 
 def launches(
@@ -200,14 +130,14 @@ def launches(
         found = store.launches(f, order=sort, limit=limit or None, offset=offset)
         total = store.count(f) if limit and len(found) == limit else offset + len(found)
     if fmt is ListFormat.table:
-        _out().print(_launch_table(found))
+        out_console().print(_launch_table(found))
     elif fmt is ListFormat.json:
         write_json_list(_launch_json(s) for s in found)
     elif fmt is ListFormat.ndjson:
         for s in found:
             sys.stdout.write(json.dumps(_launch_json(s), ensure_ascii=False) + "\n")
     else:
-        _write_csv(found.records())
+        write_csv(found.records())
     if total > offset + len(found):
         print(f"kosmochron: showing {len(found):,} of {total:,} (use --limit 0 for all, "
               "--offset to page)", file=sys.stderr)
@@ -230,7 +160,7 @@ def show(
         json.dump(record, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    out = _out()
+    out = out_console()
     out.print(f"[bold]#{stored.id} {escape(entry.date.text)}"
               f"{' ' + entry.time_utc + ' GMT' if entry.time_utc else ''}[/bold] "
               f"({entry.kind}, {entry.outcome or 'no outcome'}) — {escape(stored.source)}"
@@ -271,7 +201,7 @@ def search(
                   sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    out = _out()
+    out = out_console()
     if not hits:
         print(f"kosmochron: no match for {query!r}", file=sys.stderr)
     for h in hits:
@@ -309,7 +239,7 @@ def stats(
         sys.stdout.write("\n")
         return
     if fmt is StatsFormat.csv:
-        _write_csv([_stat_json(r) for r in rows])
+        write_csv([_stat_json(r) for r in rows])
         return
     counted = "launches" if definition == "launch" else "payloads (GCAT result)"
     table = Table(title=f"{counted.capitalize()} by {by}")
@@ -321,7 +251,7 @@ def stats(
             else f"{r.ci_low:.0%}–{r.ci_high:.0%}"
         stages = ", ".join(f"{stage}×{n}" for stage, n in r.failed_stages.items())
         table.add_row(escape(r.key), str(r.launches), str(r.failures), rate, interval, stages)
-    _out().print(table)
+    out_console().print(table)
 
 
 def import_gcat(
@@ -350,7 +280,7 @@ def sources(db: Db = None) -> None:
         table.add_row(str(r["id"]), escape(r["path"]), escape(r["title"] or ""),
                       str(r["entry_count"]), str(r["launch_count"]), str(r["item_count"]),
                       str(r["error_count"]), r["sha256"][:12], str(r["ingested_at"])[:19])
-    _out().print(table)
+    out_console().print(table)
 
 
 def render_stored(source: str | None, db: str | None) -> None:
@@ -376,11 +306,6 @@ def export(
         written = store.export(fmt.value, out)
     for path in written or []:
         print(f"wrote {path}", file=sys.stderr)
-
-
-class TransferFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _transfer_ids(store: Store, term: str) -> list[int]:
@@ -459,7 +384,7 @@ def transfer(
         json.dump(reports, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    out = _out()
+    out = out_console()
     for report in reports:
         out.print(_transfer_table(report))
 
@@ -474,14 +399,8 @@ def serve(
 ) -> None:
     """Serve the JSON API (/api/v1, docs at /api/docs) and the web UI (uvicorn); by
     default on the bundled Soviet Mars chronology."""
-    import os
-    import secrets
-
-    import uvicorn
-
-    from .api import BOOT_VAR, create_app
-    from .store import Settings
-    from .store.db import ENV_VAR
+    from ..store import Settings
+    from ..web.server import serve as run_server
 
     settings = Settings.from_env(db)
     # Open (migrate, seed) once before serving, so a bad --db is a one-line error here
@@ -489,68 +408,7 @@ def serve(
     open_store(db).close()
     print(f"kosmochron: serving {settings.url} on http://{host}:{port}/ "
           f"(API docs: http://{host}:{port}/api/docs)", file=sys.stderr)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
-        return
-    # Workers are new processes that build the app from an import string: they find the
-    # database where create_app() looks by default, and share one ETag boot token.
-    os.environ[ENV_VAR] = settings.url
-    os.environ.setdefault(BOOT_VAR, secrets.token_hex(8))
-    raise typer.Exit(_run_workers(host, port, workers))
-
-
-def _listen(host: str, port: int) -> Any:
-    """A listening socket of one worker.  SO_REUSEPORT: each worker has its own and the
-    kernel spreads new connections over them (with uvicorn's --workers all share one,
-    and the first worker to wake accepts every pending connection: ten clients that
-    connect at once all land on one worker).  TCP_NODELAY: a small response on a
-    kept-alive connection must not wait 40 ms for a delayed ACK."""
-    import socket
-
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                         proto=socket.IPPROTO_TCP)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(address)
-    sock.listen(2048)
-    return sock
-
-
-def _worker(host: str, port: int) -> None:
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config("kosmochron.api:create_app", factory=True))
-    server.run(sockets=[_listen(host, port)])
-
-
-def _run_workers(host: str, port: int, workers: int) -> int:
-    """Run ``workers`` server processes until one ends or we are told to stop (SIGINT,
-    SIGTERM): then stop them all.  The exit status is 0 only if we were told to."""
-    import multiprocessing
-    import signal
-    import time
-
-    stop: list[int] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda number, _frame: stop.append(number))
-    spawn = multiprocessing.get_context("spawn")
-    processes = [spawn.Process(target=_worker, args=(host, port), name=f"kosmochron-{n}")
-                 for n in range(workers)]
-    for process in processes:
-        process.start()
-    while not stop and all(p.is_alive() for p in processes):
-        time.sleep(0.2)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()  # uvicorn finishes the requests in progress
-    for process in processes:
-        process.join(30)
-        if process.is_alive():
-            process.kill()
-            process.join()
-    return 0 if stop else 1
+    raise typer.Exit(run_server(settings, host, port, workers))
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .db import BulkWriter
 from .schema import gcat_links, gcat_payloads
 
 GCAT_CITATION = "J. McDowell, GCAT, planet4589.org"
@@ -77,8 +78,6 @@ def read_psatcat(path: str | Path) -> list[tuple[object, ...]]:
 
 def import_psatcat(conn: Connection, path: str | Path) -> int:
     """Replace the imported catalog with ``path`` and relink every item; returns rows."""
-    from .ingest import BulkWriter
-
     rows = read_psatcat(path)
     conn.execute(sa.delete(gcat_links))
     conn.execute(sa.delete(gcat_payloads))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from db_support import GCAT_SAMPLE, SEED_TEXT, row_counts, write_text
 from kosmochron.store import Store
-from kosmochron.store.gcat import GcatError, gcat_date, read_psatcat
+from kosmochron.store.crosswalk import GcatError, gcat_date, read_psatcat
 from kosmochron.store.schema import entries, gcat_links, gcat_payloads, items, sources
 
 pytest_plugins = ["db_support"]

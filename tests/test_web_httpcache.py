@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from db_support import write_text
-from kosmochron.api import create_app
-from kosmochron.httpcache import CACHE_VAR, KeptResponse, ResponseCache, etag_matches
 from kosmochron.store import Settings, Store, open_store
+from kosmochron.web import create_app
+from kosmochron.web.httpcache import CACHE_VAR, KeptResponse, ResponseCache, etag_matches
 
 pytest_plugins = ["db_support"]
 

@@ -22,14 +22,14 @@ import kosmochron
 from kosmochron.export import ndjson_line
 from kosmochron.source import SEED_NAME
 from kosmochron.store import LaunchFilter, QueryError, Store, open_store
-from kosmochron.store.exports import (
+from kosmochron.store.crosswalk import GCAT_CITATION, read_psatcat
+from kosmochron.store.dumps import (
     GCAT_LAUNCH_COLUMNS,
     GCAT_PAYLOAD_COLUMNS,
     LAUNCH_COLUMNS,
     PAYLOAD_COLUMNS,
     gcat_date,
 )
-from kosmochron.store.gcat import GCAT_CITATION, read_psatcat
 
 pd: Any = pytest.importorskip("pandas")
 pa: Any = pytest.importorskip("pyarrow")

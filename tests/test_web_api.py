@@ -34,11 +34,13 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from kosmochron import parse_file
-from kosmochron.api import DATE_PATTERN, create_app
+from kosmochron.dates import DateBoundError, parse_date_bound
 from kosmochron.export import entry_json
-from kosmochron.httpcache import etag_matches
+from kosmochron.stats import wilson_interval
 from kosmochron.store import Settings, Store, open_store
-from kosmochron.store.query import QueryError, parse_date_bound, wilson_interval
+from kosmochron.web import create_app
+from kosmochron.web.httpcache import etag_matches
+from kosmochron.web.params import DATE_PATTERN
 
 SEED_BYTES = (resources.files("kosmochron") / "data" / "soviet-mars-chronology.txt").read_bytes()
 SEED_NAME = "soviet-mars-chronology.txt"
@@ -589,7 +591,7 @@ def _parses(text: str) -> bool:
     try:
         parse_date_bound(text, end=False)
         parse_date_bound(text, end=True)
-    except QueryError:
+    except DateBoundError:
         return False
     return True
 

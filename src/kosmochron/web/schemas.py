@@ -1,9 +1,9 @@
 """The API's response schemas (JSON Schema), as the OpenAPI document publishes them.
 
-:class:`kosmochron.api.App` adds :data:`SCHEMAS` to the document's components and
+:class:`kosmochron.web.app.App` adds :data:`SCHEMAS` to the document's components and
 each route names its own with :func:`_ok`; schemathesis then holds every response
 to them (``tests/test_api_schemathesis.py``).  Kept apart from the routes so that
-:mod:`kosmochron.api` stays readable.
+:mod:`kosmochron.web.api` stays readable.
 """
 
 from __future__ import annotations

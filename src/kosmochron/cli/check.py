@@ -11,43 +11,18 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .source import ChronologyStream, SourceError, open_stream
-from .validate import RULE_IDS, SEVERITIES, Finding, GcatLookup, check_entries, rule_doc, select
+from ..source import ChronologyStream, SourceError
+from ..validate import RULE_IDS, SEVERITIES, Finding, GcatLookup, check_entries, rule_doc, select
+from .common import CheckFormat, MinSeverity, ReaderGone, open_streams
 
 #: What ``--rule`` accepts: a finding's rule id or the family (rule function) it
 #: belongs to, e.g. ``cospar`` for every ``cospar-*`` id.
 _RULE_NAMES = ", ".join(sorted(set(RULE_IDS) | set(RULE_IDS.values())))
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-class MinSeverity(StrEnum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-
-
-def _streams(files: list[Path], encoding: str) -> list[ChronologyStream]:
-    """The files' streams, checked before any finding is printed (as ``parse`` does):
-    a missing second file or an unknown encoding must not follow half a report."""
-    for path in files:
-        if not path.is_file():
-            what = "is a directory, not a file" if path.is_dir() else "no such file"
-            raise SourceError(f"{path}: error: {what}")
-    try:
-        return [open_stream(path, encoding) for path in files]
-    except SourceError as exc:  # an unknown encoding: no file to name
-        raise SourceError(f"kosmochron: error: {exc}") from None
 
 
 def _file_findings(streams: list[ChronologyStream],
@@ -57,19 +32,17 @@ def _file_findings(streams: list[ChronologyStream],
 
 
 def _stored_findings(db: str | None) -> Iterator[Finding]:
-    from .store import open_store
-    from .store.findings import check_stored
+    from ..store import open_store
 
-    with open_store(db) as store, store.engine.connect() as conn:
-        yield from check_stored(conn)
+    with open_store(db) as store:
+        yield from store.check_all()
 
 
 def _gcat_from(db: str | None) -> GcatLookup | None:
-    from .store import open_store
-    from .store.findings import gcat_lookup
+    from ..store import open_store
 
-    with open_store(db) as store, store.engine.connect() as conn:
-        return gcat_lookup(conn)
+    with open_store(db) as store:
+        return store.gcat_lookup()
 
 
 def html_report(findings: list[Finding], title: str = "Kosmochron validation report") -> str:
@@ -104,8 +77,6 @@ def _write(findings: Iterable[Finding], fmt: CheckFormat) -> int:
         except BrokenPipeError:
             # ``kosmochron check | head``: the reader left, which is not an error finding
             # (Click would exit 1, the status for one); ``main`` maps this to status 0.
-            from .cli import ReaderGone
-
             raise ReaderGone from None
         return errors
     # A file that stops early (an undecodable byte) still gets a complete document
@@ -147,7 +118,7 @@ def check(
         raise typer.BadParameter(f"unknown rule {unknown[0]!r}; rules: {_RULE_NAMES}",
                                  param_hint="--rule")
     if files:
-        streams = _streams(files, encoding)
+        streams = open_streams(files, encoding)
         findings = _file_findings(streams, _gcat_from(db) if db else None)
     else:
         findings = _stored_findings(db)

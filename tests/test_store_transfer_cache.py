@@ -22,7 +22,7 @@ from kosmochron import transfers
 from kosmochron.cli import main
 from kosmochron.events import item_events
 from kosmochron.store import QueryError, Store
-from kosmochron.store import transfers as stored_transfers
+from kosmochron.store import transfer_cache as stored_transfers
 from kosmochron.store.schema import events, transfer_cache
 
 pytest_plugins = ["db_support"]

@@ -49,7 +49,7 @@ from sqlalchemy.engine import Connection, Row
 
 from ..export import diagnostic_json, dumps, entry_json, ndjson_line, source_json
 from ..model import Diagnostic, Source
-from .gcat import GCAT_CITATION
+from .crosswalk import GCAT_CITATION
 from .query import LaunchFilter, QueryError, reparse, where
 from .schema import ENTITY_TABLES, diagnostics, entries, items, sources
 

@@ -1,7 +1,7 @@
 """What the API routes and the web pages share: the store of the running app
 and the one error type both turn into responses.
 
-The store is built by :func:`kosmochron.api.create_app` from settings when the
+The store is built by :func:`kosmochron.web.create_app` from settings when the
 app starts, never at import time, and kept on ``app.state.store``.
 """
 
@@ -13,7 +13,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from .store import Store
+from ..store import Store
 
 
 class HttpError(Exception):

@@ -1,90 +1,40 @@
-"""The ``kosmochron`` command: a thin layer that calls the library and turns its
-errors into ``FILE:LINE:COL: error: …`` messages and exit statuses.
+"""``kosmochron parse`` and ``kosmochron render``: the parser's model out as JSON, NDJSON
+or a table, and back as text byte for byte.
 
-Exit status: 0 no errors, 1 errors found in the input (the output is still
-complete), 2 usage or I/O failure.  When the input stops early (``--strict`` at
-the first error, an undecodable byte), the output written so far is closed
-properly, so stdout is always valid JSON (or NDJSON) whatever the status.
+When the input stops early (``--strict`` at the first error, an undecodable byte),
+the output written so far is closed properly, so stdout is always valid JSON (or
+NDJSON) whatever the status.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import os
 import sys
 from collections.abc import Iterator
-from enum import StrEnum
 from functools import partial
-from pathlib import Path
 from types import TracebackType
 from typing import IO, Annotated, NoReturn
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from . import cli_check, cli_store
-from .export import ndjson_line, write_document
-from .model import Diagnostic, Entry, Source, Text
-from .render import render_node
-from .source import ChronologyStream, SourceDecodeError, SourceError, open_stream
-from .store import QueryError, StoreError
-from .store.gcat import GcatError
-
-app = typer.Typer(
-    name="kosmochron",
-    help="Space-launch chronologies, parsed losslessly into a typed, checkable record. "
-    "With no FILE, every command uses the bundled Soviet Mars chronology.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from ..export import ndjson_line, write_document
+from ..model import Diagnostic, Entry, Source, Text
+from ..render import render_node
+from ..source import ChronologyStream, SourceDecodeError, SourceError
+from .common import (
+    Db,
+    Encoding,
+    Files,
+    ParseFormat,
+    PipeConsole,
+    ReaderGone,
+    Strict,
+    StrictError,
+    open_streams,
 )
-
-
-class StrictError(Exception):
-    """--strict: the first error in the input stops the command."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
-
-
-class ReaderGone(Exception):
-    """stdout was closed by its reader (``kosmochron parse | head``): not a failure."""
-
-
-class ParseFormat(StrEnum):
-    json = "json"
-    ndjson = "ndjson"
-    table = "table"
-
-
-Files = Annotated[
-    list[Path] | None,
-    typer.Argument(help="Chronology text files (default: the bundled seed).", show_default=False),
-]
-Encoding = Annotated[
-    str, typer.Option("--encoding", "-e", help="Text encoding of the files, e.g. latin-1.")
-]
-Strict = Annotated[
-    bool, typer.Option("--strict", help="Stop with status 1 at the first error in the input.")
-]
-
-
-def _streams(files: list[Path] | None, encoding: str) -> list[ChronologyStream]:
-    """The streams to read, checked before any output starts: every file exists and
-    is readable, and the encoding is known (making a stream opens nothing yet)."""
-    for path in files or []:
-        if not path.is_file():
-            what = "is a directory, not a file" if path.is_dir() else "no such file"
-            raise SourceError(f"{path}: error: {what}")
-        if not os.access(path, os.R_OK):
-            raise SourceError(f"{path}: error: cannot read: permission denied")
-    try:
-        return [open_stream(p, encoding) for p in files] if files else [open_stream(None, encoding)]
-    except SourceError as exc:  # an unknown encoding: no file to name
-        raise SourceError(f"kosmochron: error: {exc}") from None
+from .database import render_stored
 
 
 def _whole_file_source(stream: ChronologyStream) -> Source:
@@ -181,13 +131,8 @@ def _write_ndjson(streams: list[ChronologyStream], run: _Run, out: IO[str]) -> N
             break
 
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:  # Rich would exit with status 1
-        raise BrokenPipeError
-
-
 def _write_table(streams: list[ChronologyStream], run: _Run) -> None:
-    console = _Console()
+    console = PipeConsole()
     for stream in streams:
         rows = list(run.entries(stream))
         table = Table(title=stream.state.title or stream.reader.display)
@@ -204,7 +149,6 @@ def _write_table(streams: list[ChronologyStream], run: _Run) -> None:
             break
 
 
-@app.command()
 def parse(
     files: Files = None,
     fmt: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -218,7 +162,7 @@ def parse(
     Diagnostics go to stderr as FILE:LINE:COL: severity: message.
     """
     with _Run(strict) as run:
-        streams = _streams(files, encoding)
+        streams = open_streams(files, encoding)
         if fmt is ParseFormat.table:
             _write_table(streams, run)
         elif fmt is ParseFormat.ndjson:
@@ -229,7 +173,6 @@ def parse(
     run.finish()
 
 
-@app.command()
 def render(
     files: Files = None,
     encoding: Encoding = "utf-8",
@@ -237,16 +180,16 @@ def render(
     stored: Annotated[bool, typer.Option(
         "--stored", help="Render sources from the database instead (FILE: their stored paths; "
         "default the bundled seed).")] = False,
-    db: cli_store.Db = None,
+    db: Db = None,
 ) -> None:
     """Write the parsed model back as text: the bytes equal the input."""
     if stored or db:
         for source in [str(f) for f in files] if files else [None]:
-            cli_store.render_stored(source, db)
+            render_stored(source, db)
         return
     out = sys.stdout.buffer
     with _Run(strict) as run:
-        for stream in _streams(files, encoding):
+        for stream in open_streams(files, encoding):
             reader = stream.reader
             # Incremental, so a UTF-16 byte-order mark is written once, not once per node.
             encode = codecs.getincrementalencoder(reader.encoding)().encode
@@ -260,47 +203,7 @@ def render(
     run.finish()
 
 
-cli_store.register(app)
-cli_check.register(app)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the app, mapping library errors to messages and exit statuses."""
-    try:
-        app(args=argv, prog_name="kosmochron")
-    except SystemExit as exc:  # Typer's own exit, usage errors included (status 2)
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    except StrictError:
-        print("kosmochron: stopped at the first error (--strict)", file=sys.stderr)
-        return 1
-    except SourceError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except (StoreError, QueryError, GcatError) as exc:
-        message = str(exc)
-        print(message if ": error: " in message else f"kosmochron: error: {message}",
-              file=sys.stderr)
-        return 2
-    except ReaderGone:
-        # The reader went away (e.g. `| head`); nothing more to say.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        print("kosmochron: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the promise is: never a traceback
-        if os.environ.get("KOSMOCHRON_DEBUG"):
-            raise
-        print(f"kosmochron: internal error: {type(exc).__name__}: {exc} "
-              "(set KOSMOCHRON_DEBUG=1 for the traceback, and please report it)",
-              file=sys.stderr)
-        return 2
-    return 0
-
-
-def entry_point() -> None:
-    sys.exit(main())
-
-
-if __name__ == "__main__":
-    entry_point()
+def register(app: typer.Typer) -> None:
+    """Add ``parse`` and ``render`` to the ``kosmochron`` app."""
+    app.command()(parse)
+    app.command()(render)

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__
-from .store import Store
+from .. import __version__
+from ..store import Store
 
 #: The response cache's budget in MB (default :data:`DEFAULT_CACHE_MB`; 0: no cache).
 CACHE_VAR = "KOSMOCHRON_RESPONSE_CACHE_MB"
@@ -102,6 +102,61 @@ async def _data_version(store: Store) -> str:
     return known if known is not None else await run_in_threadpool(store.version)
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    return next((bytes(v).decode("latin-1") for k, v in scope["headers"] if k.lower() == name),
+                None)
+
+
+async def _send_whole(send: Send, status: int, headers: list[tuple[bytes, bytes]],
+                      body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Recorder:
+    """Wraps ``send`` for one response: adds the ETag to a 200, blanks the body of a
+    HEAD, and keeps a 200 whole in the response cache unless it is too big."""
+
+    def __init__(self, send: Send, etag: str | None, head: bool, key: Key | None,
+                 responses: ResponseCache | None) -> None:
+        self.send, self.etag, self.head = send, etag, head
+        self.key, self.responses = key, responses
+        self.started: Message | None = None
+        self.chunks: list[bytes] = []
+        self.room = 0 if responses is None else responses.largest
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = self._start(message)
+        elif message["type"] == "http.response.body":
+            self._keep(message)
+            if self.head:
+                message = {**message, "body": b""}
+        await self.send(message)
+
+    def _start(self, message: Message) -> Message:
+        if self.etag and message["status"] == 200:
+            headers = list(message.get("headers", []))
+            if not any(k.lower() == b"etag" for k, _ in headers):
+                headers += [(b"etag", self.etag.encode()), (b"cache-control", b"no-cache")]
+            message = {**message, "headers": headers}
+        self.started = message
+        return message
+
+    def _keep(self, message: Message) -> None:
+        started = self.started
+        if self.key is None or started is None or started["status"] != 200:
+            return
+        self.chunks.append(bytes(message.get("body", b"")))
+        self.room -= len(self.chunks[-1])
+        if self.room < 0:  # too big to keep (a whole chronology streaming out)
+            self.key, self.chunks = None, []
+        elif not message.get("more_body", False) and self.responses is not None:
+            self.responses.put(self.key, KeptResponse(
+                200, tuple((bytes(k), bytes(v)) for k, v in started["headers"]),
+                b"".join(self.chunks)))
+
+
 class ReadOnlyCache:
     """ASGI middleware: HEAD is GET without the body; ETags and 304s under ``/api/``;
     whole responses kept per data version (see the module's documentation)."""
@@ -123,57 +178,25 @@ class ReadOnlyCache:
         if not keep and not path.startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        store: Store = scope["app"].state.store
-        version = await _data_version(store)
+        version = await _data_version(scope["app"].state.store)
         etag = None
         if path.startswith("/api/"):
-            digest = hashlib.sha256(f"{version}|{__version__}|{self.boot}|{path}?{query}"
-                                    .encode())
-            etag = f'W/"{digest.hexdigest()[:24]}"'
-            sent = {k.lower(): bytes(v).decode("latin-1") for k, v in scope["headers"]}
-            if etag_matches(sent.get(b"if-none-match"), etag):
-                await send({"type": "http.response.start", "status": 304,
-                            "headers": [(b"etag", etag.encode()),
-                                        (b"cache-control", b"no-cache")]})
-                await send({"type": "http.response.body", "body": b""})
+            etag = self._etag(version, path, query)
+            if etag_matches(_header(scope, b"if-none-match"), etag):
+                await _send_whole(send, 304, [(b"etag", etag.encode()),
+                                              (b"cache-control", b"no-cache")], b"")
                 return
         key: Key | None = None
         if keep and self.responses is not None:
-            host = next((bytes(v).decode("latin-1") for k, v in scope["headers"]
-                         if k.lower() == b"host"), "")
-            key = (version, scope.get("scheme", "http"), host, str(scope.get("root_path", "")),
-                   path, query)
+            key = (version, scope.get("scheme", "http"), _header(scope, b"host") or "",
+                   str(scope.get("root_path", "")), path, query)
             kept = self.responses.get(key)
             if kept is not None:
-                await send({"type": "http.response.start", "status": kept.status,
-                            "headers": list(kept.headers)})
-                await send({"type": "http.response.body", "body": b"" if head else kept.body})
+                await _send_whole(send, kept.status, list(kept.headers),
+                                  b"" if head else kept.body)
                 return
-        started: Message | None = None
-        chunks: list[bytes] = []
-        room = 0 if self.responses is None else self.responses.largest
+        await self.app(scope, receive, _Recorder(send, etag, head, key, self.responses))
 
-        async def send_wrapper(message: Message) -> None:
-            nonlocal started, key, room
-            if message["type"] == "http.response.start":
-                if etag and message["status"] == 200:
-                    headers = list(message.get("headers", []))
-                    if not any(k.lower() == b"etag" for k, _ in headers):
-                        headers += [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
-                    message = {**message, "headers": headers}
-                started = message
-            elif message["type"] == "http.response.body":
-                if key is not None and started is not None and started["status"] == 200:
-                    chunks.append(bytes(message.get("body", b"")))
-                    room -= len(chunks[-1])
-                    if room < 0:  # too big to keep (a whole chronology streaming out)
-                        key, chunks[:] = None, []
-                    elif not message.get("more_body", False) and self.responses is not None:
-                        self.responses.put(key, KeptResponse(
-                            200, tuple((bytes(k), bytes(v)) for k, v in started["headers"]),
-                            b"".join(chunks)))
-                if head:
-                    message = {**message, "body": b""}
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
+    def _etag(self, version: str, path: str, query: str) -> str:
+        digest = hashlib.sha256(f"{version}|{__version__}|{self.boot}|{path}?{query}".encode())
+        return f'W/"{digest.hexdigest()[:24]}"'

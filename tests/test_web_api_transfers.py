@@ -17,9 +17,10 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from kosmochron.api import API, create_app
-from kosmochron.api_schemas import SCHEMAS
 from kosmochron.store import Settings, Store
+from kosmochron.web import create_app
+from kosmochron.web.params import API
+from kosmochron.web.schemas import SCHEMAS
 
 pytest_plugins = ["db_support"]
 

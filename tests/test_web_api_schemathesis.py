@@ -21,8 +21,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.case import Case
 
-from kosmochron.api import create_app
 from kosmochron.store import Settings
+from kosmochron.web import create_app
 
 _DATABASE_DIR = tempfile.TemporaryDirectory(prefix="kosmochron-schemathesis-",
                                             ignore_cleanup_errors=True)
