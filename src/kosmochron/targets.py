@@ -25,35 +25,55 @@ def _planet(word: str) -> str:
     return "Mars" if word.startswith("Mar") else "Venus"
 
 
+#: Venus and Mars programs and spacecraft families, as a Program or Spacecraft value
+#: begins ("Venera 3MV-1A", "Mars M-71", "Fobos 1F", "Pioneer Venus", "Mars-96").
+PLANET_NAMES: dict[str, tuple[str, ...]] = {
+    "Venus": ("Venera", "Vega", "VeGa", "Venus", "Pioneer Venus", "Magellan", "Akatsuki",
+              "Planet-C"),
+    "Mars": ("Mars", "Marsnik", "Fobos", "Phobos", "Viking", "Nozomi", "Planet-B",
+             "Mangalyaan", "Tianwen", "ExoMars", "MAVEN", "InSight"),
+}
+_PLANET_NAME = re.compile(
+    "(" + "|".join(sorted((re.escape(n) for names in PLANET_NAMES.values() for n in names),
+                          key=len, reverse=True)) + r")(?![\w])")
+_NAME_PLANET = {n: planet for planet, names in PLANET_NAMES.items() for n in names}
+
+
+def planet_named(value: str | None) -> str | None:
+    """Venus or Mars if a Program or Spacecraft value names one of their programs or
+    spacecraft families (``Venera``, ``Vega``, ``Fobos 1F``, ``Mars M-71``), else None."""
+    m = _PLANET_NAME.match(value or "")
+    return None if m is None else _NAME_PLANET[m.group(1)]
+
+
 def target_of(item: Item) -> str | None:
     """Mars or Venus if the item is a probe for one of them, else None.
 
-    Only a planetary item counts (Class "Planetary", a Type like "Mars probe" or a
-    Mars/Venera spacecraft family), so an Earth satellite whose narrative mentions
-    Venus has no target.  Then a weighted vote, because Encyclopedia
-    Astronautica's fields disagree (Sputnik 24 is filed as a "Venus probe" but was
-    a Mars 2MV-3 lander): the Type counts 3, the Spacecraft family ("Mars 2MV-4",
-    "Venera …") 2, the planet the narrative names first 2, the Program 1.  Ties go
-    to the Type.
+    Only a planetary item counts (Class "Planetary", a Type like "Mars probe", a
+    Mars/Venera spacecraft family or a Venus/Mars program such as ``Venera``), so an
+    Earth satellite whose narrative mentions Venus has no target.  Then a weighted
+    vote, because Encyclopedia Astronautica's fields disagree (Sputnik 24 is filed as
+    a "Venus probe" but was a Mars 2MV-3 lander): the Type counts 3, the Spacecraft
+    family ("Mars 2MV-4", "Venera …") 2, the planet the narrative names first 2, the
+    Program ("Mars", "Venera", "Vega", see :data:`PLANET_NAMES`) 1.  Ties go to the
+    Type.
     """
     votes = {"Mars": 0, "Venus": 0}
     kind = _TYPE.search(item.value("Type") or "")
     if kind:
         votes[kind.group(1)] += 3
-    craft = (item.value("Spacecraft") or "").split()
-    if craft and craft[0] in ("Mars", "Fobos", "Phobos"):
-        votes["Mars"] += 2
-    elif craft and craft[0] in ("Venera", "Vega"):
-        votes["Venus"] += 2
+    craft = planet_named(item.value("Spacecraft"))
+    if craft:
+        votes[craft] += 2
+    program = planet_named(item.value("Program"))
+    if program:
+        votes[program] += 1
     if not any(votes.values()) and item.value("Class") != "Planetary":
         return None
     texts = [item.narrative, item.value("Summary") or ""]
     first = next((m for m in (_PLANET.search(t) for t in texts) if m), None)
     if first:
         votes[_planet(first.group(1))] += 2
-    program = item.value("Program") or ""
-    if program in votes:
-        votes[program] += 1
     best = max(votes.values())
     if best == 0:
         return None

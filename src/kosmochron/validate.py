@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .model import Cospar, Distance, Entry, Item, Mass
-from .orbits import infer_orbit
+from .orbits import ORBIT_TOLERANCE, OrbitFit, orbit_of
+from .values import last_digit_unit
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
@@ -30,12 +31,9 @@ SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 KG_PER_LB = 0.45359237
 KM_PER_MI = 1.609344
 
-#: Orbit vs Kepler: relative period error up to which the orbit is consistent
-#: (info), then roughly consistent (warning); beyond, no body explains it (error).
-#: Chronology periods and apsides are rounded and sometimes from different epochs
-#: (Mars 3's 11-day orbit is off by ~3%), hence the generous first band.
-ORBIT_CONSISTENT = 0.05
-ORBIT_ROUGH = 0.15
+#: Orbit vs Kepler: the relative period error a body fits within, before the rounding
+#: of the written figures (see :mod:`kosmochron.orbits`).
+ORBIT_CONSISTENT = ORBIT_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,65 +113,66 @@ def _column_of(item: Item, key: str) -> int:
 
 def rule_orbit_kepler(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
     """Kepler's third law, T = 2π √(a³/GM), ties the period to the apsides: with
-    altitudes above a body of radius R, a = R + (apogee + perigee)/2.  The body
-    whose predicted period matches the stated one is the central body (Earth,
-    Moon, Mars, Venus or the Sun); the narrative's "Parameters are for Mars
-    orbit" corroborates it, and a narrative naming another body is a conflict.
-    Reported at info when consistent, so every orbit's central body is on record.
-
-    The central body is :func:`infer_orbit`'s, the one the web page draws: the
-    narrative's body when it fits within its tolerance, else the best fit.  The
-    conflict is judged against Kepler alone: the narrative's body is not
-    consistent (more than 5% off) while another body fits better, whether or not
-    the drawing follows the narrative."""
-    apogee, perigee = item.typed("Apogee"), item.typed("Perigee")
-    if not isinstance(apogee, Distance) or not isinstance(perigee, Distance):
-        return
-    period = item.typed("Period")
-    fit = infer_orbit(apogee.km, perigee.km, period if isinstance(period, float) else None,
-                      item.narrative)
+    altitudes above a body of radius R, a = R + (apogee + perigee)/2.  The central
+    body (Earth, Moon, Mars, Venus or the Sun) is the one with the highest prior times
+    likelihood: the record sets the prior (launched from Earth; "Parameters are for
+    Mars orbit"; "remained in Earth orbit"; a Mars probe; a decay date), the period's
+    error the likelihood, so a low Earth orbit whose period is 1.5% high stays about
+    Earth although Venus fits it better.  A body fits when the error is within 5%
+    plus what the rounding of the written figures allows.  Reported at info when the
+    chosen body fits, so every orbit's central body is on record; an error when no
+    body fits (or only one nothing in the record speaks for), naming the nearest
+    candidates and their periods.  orbit-hint-conflict: the narrative names a body
+    that does not fit while another does.  The body is the one the web page draws."""
+    fit = orbit_of(entry, item)
     if fit is None:
         return
+    period = fit.stated_period_min
     evidence = {"central_body": fit.body.name, **fit.to_json()}
-    column = _column_of(item, "Period" if isinstance(period, float) else "Apogee")
-    error = fit.relative_error
-    if error is None:
+    column = _column_of(item, "Period" if period is not None else "Apogee")
+    if period is None:
         yield ctx.finding("orbit-kepler", "info", entry, item,
                           f"no period stated; central body taken as {fit.body.name} "
                           f"({fit.basis}); Kepler gives {fit.predicted_period_min:,.1f} min",
                           evidence, column=column)
         return
-    # Kepler's own inference, the narrative aside (the first body of the best fits).
-    best = min(fit.candidates, key=lambda c: c.relative_error or 0.0)
+    best = fit.best_fit
     evidence["best_fit"] = {"body": best.body.name, "relative_error": best.relative_error}
-    if error <= ORBIT_CONSISTENT:
-        yield ctx.finding("orbit-kepler", "info", entry, item,
-                          f"orbit about {fit.body.name}: Kepler gives "
-                          f"{fit.predicted_period_min:,.1f} min for {period:,.2f} min stated "
-                          f"({error:.1%} off)", evidence, column=column)
-    else:
-        severity: Severity = "warning" if error <= ORBIT_ROUGH else "error"
-        if best.body != fit.body:  # the narrative's body, drawn although another fits better
-            message = (f"period {period:,.2f} min is {error:.1%} off an orbit about "
-                       f"{fit.body.name}, the body the narrative names "
-                       f"({fit.predicted_period_min:,.1f} min); {best.body.name} fits better "
-                       f"({best.period_min:,.1f} min, {best.relative_error or 0.0:.1%} off)")
-        else:
-            closest = "roughly consistent with" if severity == "warning" else \
-                "consistent with no body; closest is"
-            message = (f"period {period:,.2f} min is {closest} an orbit about "
-                       f"{fit.body.name} ({fit.predicted_period_min:,.1f} min, {error:.1%} "
-                       "off); check the apsides and period")
-        yield ctx.finding("orbit-kepler", severity, entry, item, message, evidence,
-                          column=column)
+    yield ctx.finding("orbit-kepler", "info" if fit.fits else "error", entry, item,
+                      _orbit_message(fit, period), evidence, column=column)
     hinted = next((c for c in fit.candidates if c.body == fit.hint), None)
-    if hinted is not None and hinted.body != best.body \
-            and (hinted.relative_error or 0.0) > ORBIT_CONSISTENT:
+    fitting = [c for c in fit.candidates if c.fits]
+    if hinted is not None and not hinted.fits and fitting:
+        other = min(fitting, key=lambda c: c.relative_error or 0.0)
         yield ctx.finding("orbit-hint-conflict", "warning", entry, item,
                           f"the narrative says the parameters are for {hinted.body.name} orbit "
                           f"({hinted.relative_error or 0.0:.1%} off), but the period fits "
-                          f"{best.body.name} ({best.relative_error or 0.0:.1%} off)",
+                          f"{other.body.name} ({other.relative_error or 0.0:.1%} off)",
                           evidence, column=column)
+
+
+def _orbit_message(fit: OrbitFit, period: float) -> str:
+    """What :func:`rule_orbit_kepler` says of an orbit with a stated period."""
+    error = fit.relative_error or 0.0
+    if fit.fits:
+        text = (f"orbit about {fit.body.name}: Kepler gives {fit.predicted_period_min:,.1f} min "
+                f"for {period:,.2f} min stated ({error:.1%} off, within {fit.tolerance:.1%})")
+        best = fit.best_fit
+        if best.body != fit.body:
+            why = "; ".join(fit.reasons()) or "launched from Earth"
+            text += (f"; {fit.body.name} rather than {best.body.name} "
+                     f"({best.relative_error or 0.0:.1%} off) because {why}")
+        return text
+    nearest = "; ".join(f"{c.body.name} {c.period_min:,.1f} min, {c.relative_error or 0.0:.1%} "
+                        "off" for c in fit.nearest())
+    unbacked = [c for c in fit.candidates if c.fits and c.body != fit.body]
+    if unbacked:
+        other = unbacked[0]
+        return (f"period {period:,.2f} min fits no body the record allows: {nearest}; "
+                f"{other.body.name} would fit (within {other.tolerance:.1%}) but nothing in the "
+                "record puts the orbit there; check the apsides and period")
+    return (f"period {period:,.2f} min fits no body (within {fit.tolerance:.1%}): {nearest}; "
+            "check the apsides and period")
 
 
 _NARRATIVE_ORBIT = re.compile(
@@ -203,16 +202,6 @@ def rule_narrative_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Fin
 # --- units ----------------------------------------------------------------------
 
 
-def _last_digit_unit(text: str) -> float:
-    """The unit of a written number's last significant digit: 14,300 -> 100,
-    10,250 -> 10, 87.90 -> 0.01, 640 -> 10 (trailing zeros count as rounding)."""
-    digits = text.replace(",", "")
-    if "." in digits:
-        return 10.0 ** -len(digits.split(".")[1])
-    stripped = digits.rstrip("0")
-    return 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
-
-
 def _pair_check(ctx: Context, entry: Entry, item: Item, key: str, rule: str,
                 metric: float, other: float, raw: str, factor: float,
                 units: tuple[str, str]) -> Iterator[Finding]:
@@ -226,8 +215,8 @@ def _pair_check(ctx: Context, entry: Entry, item: Item, key: str, rule: str,
     if len(numbers) < 2:
         return
     expected = metric / factor
-    unit = _last_digit_unit(numbers[1])
-    slack = _last_digit_unit(numbers[0]) / 2 / factor + 0.001 * expected
+    unit = last_digit_unit(numbers[1])
+    slack = last_digit_unit(numbers[0]) / 2 / factor + 0.001 * expected
     low, high = expected - unit - slack, expected + unit / 2 + slack
     evidence = {"written": raw, units[0]: metric, units[1]: other,
                 f"expected_{units[1]}": round(expected, 3),

@@ -30,6 +30,24 @@ def _number(text: str) -> float:
 Pair = tuple[float, float | None]
 
 
+def last_digit_unit(text: str) -> float:
+    """The unit of a written number's last significant digit: 14,300 -> 100,
+    10,250 -> 10, 87.90 -> 0.01, 640 -> 10 (trailing zeros count as rounding)."""
+    digits = text.replace(",", "")
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".")[1])
+    stripped = digits.rstrip("0")
+    return 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+
+
+def written_half_unit(value: str | None) -> float:
+    """Half the unit of the last digit of the first number in a field's value
+    (``25,000 km (15,000 mi)`` -> 500.0): how far the written figure may be from
+    the one it was rounded from; 0.0 when there is no number."""
+    m = re.search(_NUMBER, value or "")
+    return 0.0 if m is None else last_digit_unit(m.group(1)) / 2
+
+
 def _quantity(pattern: re.Pattern[str], example: str) -> Callable[[str], Pair]:
     def read(value: str) -> Pair:
         m = pattern.fullmatch(value)
