@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
+from conftest import fixture_path
 from kosmochron.store import Store, open_store
 from kosmochron.web import pages as web_pages
 from kosmochron.web.pages import router, static_dir
@@ -330,6 +331,31 @@ def test_orbits_are_drawn_around_the_right_body(client: TestClient, store: Store
                                                 payload: str, body: str) -> None:
     data = client.get(f"/launches/{entry_id(store, payload)}.json").json()
     assert [o["body"] for o in data["orbits"]] == [body]
+
+
+@pytest.fixture(scope="module")
+def priors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Store]]:
+    """Low Earth orbits whose periods Venus fits better (issue 12)."""
+    with open_store(str(tmp_path_factory.mktemp("priors") / "kc.sqlite3")) as s:
+        s.ingest([fixture_path("orbit-priors.txt")])
+        yield TestClient(make_app(s)), s
+
+
+@pytest.mark.parametrize(("payload", "fits"), [("Stranded probe", True),
+                                               ("Mistyped period", False)])
+def test_the_page_draws_the_body_the_checks_choose(priors: tuple[TestClient, Store],
+                                                  payload: str, fits: bool) -> None:
+    client, store = priors
+    data = client.get(f"/launches/{entry_id(store, payload)}.json").json()
+    [orbit] = data["orbits"]
+    assert (orbit["body"], orbit["fits"]) == ("Earth", fits)  # not Venus, the better fit
+    [finding] = [f for f in data["findings"] if f["rule"] == "orbit-kepler"]
+    assert finding["evidence"]["central_body"] == "Earth"
+    assert finding["severity"] == ("info" if fits else "error")
+    html = client.get(f"/launches/{entry_id(store, payload)}").text
+    assert "Orbit drawn to scale around Earth." in html
+    if not fits:
+        assert "no body fits; drawn around Earth because launched from Earth" in html
 
 
 def test_a_payload_without_apsides_has_no_orbit(client: TestClient, store: Store) -> None:

@@ -28,9 +28,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..export import diagnostic_json, entry_json, item_json
+from ..export import diagnostic_json, entry_json
 from ..model import Entry, Field
-from ..orbits import OrbitFit, infer_orbit
+from ..orbits import OrbitFit, orbit_of
 from ..stats import wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
@@ -354,12 +354,11 @@ def _entry_id(request: Request) -> int:
 
 
 def orbit_fits(entry: Entry) -> list[tuple[int, OrbitFit]]:
-    """(item index, orbit) for each payload with apsides."""
+    """(item index, orbit) for each payload with apsides: the body the validator
+    chooses, from the whole record (:func:`kosmochron.orbits.orbit_of`)."""
     fits = []
     for index, item in enumerate(entry.items):
-        data = item_json(item)
-        fit = infer_orbit(data["apogee_km"], data["perigee_km"], data["period_min"],
-                          item.narrative)
+        fit = orbit_of(entry, item)
         if fit is not None:
             fits.append((index, fit))
     return fits
