@@ -23,10 +23,10 @@ from ..store import (
     IngestResult,
     LaunchFilter,
     LaunchList,
-    StatRow,
     Store,
     open_store,
 )
+from . import statistics
 from .common import (
     Db,
     ExportFormat,
@@ -39,6 +39,7 @@ from .common import (
     write_csv,
     write_json_list,
 )
+from .statistics import StatsView
 
 
 def _summary(result: IngestResult) -> str:
@@ -211,17 +212,20 @@ def search(
                   f"[dim](rank {h.rank:.2f})[/dim]\n    {snippet}")
 
 
-def _stat_json(row: StatRow) -> dict[str, Any]:
-    return {"key": row.key, "launches": row.launches, "failures": row.failures,
-            "successes": row.successes, "success_rate": row.success_rate,
-            "ci95_low": row.ci_low, "ci95_high": row.ci_high, "failed_stages": row.failed_stages}
-
-
 def stats(
     by: Annotated[str, typer.Option(help=", ".join(STAT_DIMENSIONS))] = "family",
+    view: Annotated[StatsView, typer.Option(
+        help="rates (per group), streaks (longest runs of successes), learning (success by "
+        "flight number), cadence (launches per year and group), failures (by stage)")]
+    = StatsView.rates,
+    step: Annotated[int, typer.Option(help="Flights per step of the learning curve.")] = 5,
     db: Db = None,
     family: Annotated[str | None, typer.Option()] = None,
+    vehicle: Annotated[str | None, typer.Option()] = None,
+    site: Annotated[str | None, typer.Option()] = None,
     program: Annotated[str | None, typer.Option()] = None,
+    nation: Annotated[str | None, typer.Option()] = None,
+    agency: Annotated[str | None, typer.Option()] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
     definition: Annotated[str, typer.Option(
@@ -229,29 +233,13 @@ def stats(
         "result per payload, after import-gcat)")] = "launch",
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.table,
 ) -> None:
-    """Launches, failures and success rate (Wilson 95% interval) per group, with the
-    failed-stage breakdown."""
-    f = _filter(family=family, program=program, date_from=date_from, date_to=date_to)
+    """Launch statistics per group: attempts, successes, failures, score, success rate
+    with Wilson and Jeffreys 95% intervals, longest success streak and failed stages;
+    or (--view) streaks, the learning curve, cadence or failures by stage."""
+    f = _filter(family=family, vehicle=vehicle, site=site, program=program, nation=nation,
+                agency=agency, date_from=date_from, date_to=date_to)
     with open_store(db) as store:
-        rows = store.stats(by, f, definition=definition)
-    if fmt is StatsFormat.json:
-        json.dump([_stat_json(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-        return
-    if fmt is StatsFormat.csv:
-        write_csv([_stat_json(r) for r in rows])
-        return
-    counted = "launches" if definition == "launch" else "payloads (GCAT result)"
-    table = Table(title=f"{counted.capitalize()} by {by}")
-    for column in (by, counted, "failures", "success", "95% interval", "failed stages"):
-        table.add_column(column, justify="left" if column in (by, "failed stages") else "right")
-    for r in rows:
-        rate = "–" if r.success_rate is None else f"{r.success_rate:.0%}"
-        interval = "–" if r.ci_low is None or r.ci_high is None \
-            else f"{r.ci_low:.0%}–{r.ci_high:.0%}"
-        stages = ", ".join(f"{stage}×{n}" for stage, n in r.failed_stages.items())
-        table.add_row(escape(r.key), str(r.launches), str(r.failures), rate, interval, stages)
-    out_console().print(table)
+        statistics.show(store, view, by, f, definition, fmt, step)
 
 
 def import_gcat(

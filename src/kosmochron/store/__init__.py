@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -19,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..model import Entry
-from . import browse, crosswalk, query, search
+from ..stats import LearningStep
+from . import browse, crosswalk, query, search, statistics
 from .browse import FACETS
 from .crosswalk import GCAT_CITATION, GcatError
 from .db import ENV_VAR, Settings, StoreError, make_engine, migrate
@@ -36,6 +38,7 @@ from .query import (
 )
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
+from .statistics import CADENCE_GROUPS, CadenceCell, FailureCount, StreakRow
 
 if TYPE_CHECKING:
     from ..events import Event
@@ -43,10 +46,10 @@ if TYPE_CHECKING:
     from .findings import Report
     from .serving import ServingCache, SqliteChangeWatch
 
-__all__ = ["ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX", "ORDERINGS",
-           "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail", "LaunchFilter",
-           "LaunchJSON", "LaunchList", "QueryError", "SearchHit", "Settings", "StatRow", "Store",
-           "StoreError", "StoredEntry", "open_store"]
+__all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
+           "ORDERINGS", "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail",
+           "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit", "Settings",
+           "StatRow", "Store", "StoreError", "StoredEntry", "StreakRow", "open_store"]
 
 
 T = TypeVar("T")
@@ -276,13 +279,46 @@ class Store:
             return search.ranked_page(conn, text, ranking, limit, offset)
 
     def stats(self, by: str, filter: LaunchFilter | None = None, *,
-              definition: str = "launch", **options: Any) -> list[StatRow]:
+              definition: str = "launch", streaks: bool = False,
+              **options: Any) -> list[StatRow]:
         """Success rates per group; ``definition="mission"`` uses GCAT's per-payload
         mission result (after ``import-gcat``) instead of the launch outcome, and
-        then ``launches`` counts the linked payloads."""
+        then ``launches`` counts the linked payloads.  ``streaks`` adds each group's
+        longest run of successes (launch outcomes only)."""
         f = filter or LaunchFilter.from_options(**options)
-        return list(self._remember("stats", (by, definition, f.key()),
+        rows = list(self._remember("stats", (by, definition, f.key()),
                                    lambda conn: query.stats(conn, by, f, definition)))
+        if not streaks or definition != "launch":
+            return rows
+        runs = {r.key: r for r in self.streaks(by, f)}
+        return [dataclasses.replace(r, longest_streak=run.longest, streak_from=run.first,
+                                    streak_to=run.last) if (run := runs.get(r.key)) else r
+                for r in rows]
+
+    def streaks(self, by: str, filter: LaunchFilter | None = None) -> list[StreakRow]:
+        """Each group's longest and current run of successes, longest first."""
+        f = filter or LaunchFilter()
+        return list(self._remember("streaks", (by, f.key()),
+                                   lambda conn: statistics.streaks(conn, by, f)))
+
+    def learning_curve(self, by: str, filter: LaunchFilter | None = None, *, size: int = 5,
+                       most: int = 50) -> list[LearningStep]:
+        """Success by flight number (1–5, 6–10 …), each group's flights numbered apart."""
+        f = filter or LaunchFilter()
+        return list(self._remember("learning", (by, size, most, f.key()),
+                                   lambda conn: statistics.learning(conn, by, f, size, most)))
+
+    def cadence(self, by: str, filter: LaunchFilter | None = None) -> list[CadenceCell]:
+        """Launches and failures per year and group (family, nation, site …)."""
+        f = filter or LaunchFilter()
+        return list(self._remember("cadence", (by, f.key()),
+                                   lambda conn: statistics.cadence(conn, by, f)))
+
+    def failures_by_stage(self, filter: LaunchFilter | None = None) -> list[FailureCount]:
+        """Failed launches by stage (and cause, where the record gives one)."""
+        f = filter or LaunchFilter()
+        return list(self._remember("failure-stages", f.key(),
+                                   lambda conn: statistics.failures_by_stage(conn, f)))
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)

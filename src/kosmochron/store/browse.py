@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..stats import wilson_interval
 from .query import (
     INT_MAX,
     ORDERINGS,
@@ -180,9 +179,8 @@ def entity_stats(conn: Connection, kind: str, slug: str) -> StatRow:
     stages = conn.execute(sa.select(entries.c.failed_stage, sa.func.count())
                           .where(*clauses, entries.c.failed_stage.is_not(None))
                           .group_by(entries.c.failed_stage)).all()
-    low, high = wilson_interval(n - failures, n)
-    return StatRow(row.name, int(n), int(failures), (n - failures) / n if n else None, low, high,
-                   dict(sorted(((s, int(c)) for s, c in stages), key=lambda kv: (-kv[1], kv[0]))))
+    return StatRow.from_counts(row.name, int(n), int(failures), dict(sorted(
+        ((s, int(c)) for s, c in stages), key=lambda kv: (-kv[1], kv[0]))))
 
 
 def entity_launches(conn: Connection, kind: str, slug: str, order: str = "date",

@@ -23,10 +23,11 @@ from sqlalchemy.engine import Connection
 from ..dates import DateBoundError, parse_date_bound
 from ..model import Diagnostic, Entry
 from ..parser import ParseState, parse_lines, split_lines
-from ..stats import wilson_interval
+from ..stats import jeffreys_interval, wilson_interval
 from . import search
 from .schema import (
     ENTITY_TABLES,
+    agencies,
     configurations,
     diagnostics,
     entries,
@@ -45,8 +46,8 @@ from .schema import (
 ORDERINGS = {"date": (entries.c.date_start.asc().nulls_last(), entries.c.id),
              "-date": (entries.c.date_start.desc().nulls_last(), entries.c.id.desc()),
              "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
-STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "decade",
-                   "year")
+STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "agency",
+                   "decade", "year")
 
 
 class QueryError(ValueError):
@@ -336,10 +337,43 @@ class StatRow:
     ci_low: float | None
     ci_high: float | None
     failed_stages: dict[str, int]
+    #: Jeffreys 95% interval of the success rate.
+    jeffreys_low: float | None = None
+    jeffreys_high: float | None = None
+    #: The sum of the launches' success scores: GCAT's partial scores where it gives
+    #: them (``OF40`` scores 0.40), else 1 per success and 0 per failure.
+    score: float | None = None
+    #: The longest run of successes and its first and last launch (when asked for).
+    longest_streak: int | None = None
+    streak_from: dt.date | None = None
+    streak_to: dt.date | None = None
 
     @property
     def successes(self) -> int:
         return self.launches - self.failures
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as the CLI's JSON and CSV and the API give it."""
+        return {"key": self.key, "launches": self.launches, "successes": self.successes,
+                "failures": self.failures, "score": self.score,
+                "success_rate": self.success_rate, "ci95_low": self.ci_low,
+                "ci95_high": self.ci_high, "jeffreys95_low": self.jeffreys_low,
+                "jeffreys95_high": self.jeffreys_high, "longest_streak": self.longest_streak,
+                "streak_from": None if self.streak_from is None else self.streak_from.isoformat(),
+                "streak_to": None if self.streak_to is None else self.streak_to.isoformat(),
+                "failed_stages": self.failed_stages}
+
+    @classmethod
+    def from_counts(cls, key: str, launches: int, failures: int,
+                    failed_stages: dict[str, int] | None = None,
+                    score: float | None = None) -> StatRow:
+        """A row with its rate and both intervals computed from the counts."""
+        successes = launches - failures
+        low, high = wilson_interval(successes, launches)
+        j_low, j_high = jeffreys_interval(successes, launches)
+        return cls(key, launches, failures, successes / launches if launches else None,
+                   low, high, failed_stages or {}, j_low, j_high,
+                   float(successes) if score is None else score)
 
 
 def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause, Any]]]:
@@ -352,9 +386,10 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     if by in entity:
         table, column = entity[by]
         return table.c.name, [(table, table.c.id == column)]
-    if by in ("program", "nation"):
-        table, column = (programs, items.c.program_id) if by == "program" \
-            else (nations, items.c.nation_id)
+    if by in ("program", "nation", "agency"):
+        table, column = {"program": (programs, items.c.program_id),
+                         "nation": (nations, items.c.nation_id),
+                         "agency": (agencies, items.c.agency_id)}[by]
         pairs = (sa.select(items.c.entry_id, column.label("key_id"))
                  .where(column.is_not(None)).distinct().subquery())
         return table.c.name, [(pairs, pairs.c.entry_id == entries.c.id),
@@ -401,10 +436,8 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
     rows = []
     for k, n, failures in grouped:
         label = "(none)" if k is None else str(k)
-        low, high = wilson_interval(n - failures, n)
         by_stage = dict(sorted(stages.get(str(k), {}).items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(StatRow(label, n, failures, (n - failures) / n if n else None, low, high,
-                            by_stage))
+        rows.append(StatRow.from_counts(label, n, failures, by_stage))
     return rows
 
 
@@ -419,12 +452,8 @@ def _mission_stats(key: sa.ColumnElement[Any], base: sa.FromClause,
                   sa.func.count().filter(failed).label("failures"))
         .select_from(linked).where(*filters).group_by(key)
         .order_by(key.asc().nulls_last())).all()
-    rows = []
-    for k, n, failures in grouped:
-        low, high = wilson_interval(n - failures, n)
-        rows.append(StatRow("(none)" if k is None else str(k), n, failures,
-                            (n - failures) / n if n else None, low, high, {}))
-    return rows
+    return [StatRow.from_counts("(none)" if k is None else str(k), n, failures)
+            for k, n, failures in grouped]
 
 
 def failed_stage_breakdown(conn: Connection, f: LaunchFilter | None = None) -> dict[str, int]:

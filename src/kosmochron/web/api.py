@@ -94,9 +94,7 @@ def _payload(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stat(row: StatRow) -> dict[str, Any]:
-    return {"key": row.key, "launches": row.launches, "failures": row.failures,
-            "successes": row.successes, "success_rate": row.success_rate,
-            "ci95_low": row.ci_low, "ci95_high": row.ci_high, "failed_stages": row.failed_stages}
+    return row.to_json()
 
 
 # -- routes ------------------------------------------------------------------------
@@ -263,9 +261,11 @@ def stats(store: StoreDep, f: FilterDep, by: Annotated[Dimension, Query(
               description="launch: the launch outcome (FAILURE: in the header); mission: "
               "GCAT's result per linked payload (then `launches` counts payloads).")]
           = "launch") -> FastJSONResponse:
-    """Success rates come with their Wilson 95% interval, honest for small groups."""
+    """Success rates come with their Wilson and Jeffreys 95% intervals, honest for small
+    groups; ``score`` sums the launches' success scores (GCAT's partial scores, else 1 per
+    success); ``longest_streak`` is the longest run of successes, dated."""
     with store_errors(422):
-        rows = store.stats(by, f, definition=definition)
+        rows = store.stats(by, f, definition=definition, streaks=True)
         stages = store.failed_stages(f)
     return FastJSONResponse({"by": by, "results": [_stat(r) for r in rows],
                              "failed_stages": stages})

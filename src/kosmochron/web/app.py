@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..store import Settings, Store
 from .api import api
+from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
 from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import error_page, static_dir
@@ -52,7 +53,8 @@ class App(FastAPI):
                                    description=DESCRIPTION, routes=self.routes)
             document["paths"] = {path: methods for path, methods in document["paths"].items()
                                  if path.startswith(API)}
-            document.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
+            document.setdefault("components", {}).setdefault("schemas", {}).update(
+                SCHEMAS | STATISTICS_SCHEMAS)
             for methods in document["paths"].values():
                 for op in methods.values():
                     op["responses"]["200"]["headers"] = {
@@ -164,6 +166,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_exception_handler(StarletteHTTPException, _starlette_error)
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
+    app.include_router(statistics_api)
     app.include_router(docs)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")

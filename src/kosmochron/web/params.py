@@ -32,8 +32,8 @@ from .state import HttpError, get_store
 API = "/api/v1"
 
 Ordering = Literal["date", "-date", "id", "-id"]
-Dimension = Literal["family", "vehicle", "configuration", "site", "program", "nation", "decade",
-                    "year"]
+Dimension = Literal["family", "vehicle", "configuration", "site", "program", "nation", "agency",
+                    "decade", "year"]
 EntityKind = Literal["site", "complex", "family", "vehicle", "configuration", "program",
                      "agency", "nation", "type"]
 # The literals are spelled out for the type checker and the schema; they must stay the store's.

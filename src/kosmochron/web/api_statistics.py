@@ -1,0 +1,93 @@
+"""The API's statistics beyond ``/stats``: success streaks, the learning curve,
+cadence and failures by stage, and the launch sites as GeoJSON.
+
+Same conventions as :mod:`kosmochron.web.api` (the launch filters, unknown
+parameters 400, bad values 422, one error shape); every figure is the store's, the
+same the CLI's ``kosmochron stats --view …`` prints and the web charts draw.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from fastapi import APIRouter, Depends, Query
+
+from ..store import CADENCE_GROUPS
+from .params import API, Dimension, FilterDep, StoreDep, known_parameters, store_errors
+from .schemas import BOOL, INT, NUM, ONUM, OSTR, STR, _arr, _error, _obj, _ok, _opt, _ref
+from .state import FastJSONResponse
+
+CadenceGroup = Literal["family", "nation", "site", "vehicle", "agency", "program"]
+assert set(get_args(CadenceGroup)) == set(CADENCE_GROUPS)
+
+#: Response schemas of these routes (added to the OpenAPI document's components).
+STATISTICS_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Streak": _obj({"key": STR, "launches": INT, "longest": INT, "from": OSTR, "to": OSTR,
+                    "current": INT}),
+    "Streaks": _obj({"by": STR, "results": _arr(_ref("Streak"))}),
+    "LearningStep": _obj({"flights": STR, "first": INT, "last": _opt(INT), "attempts": INT,
+                          "successes": INT, "failures": INT, "vehicles": INT,
+                          "success_rate": ONUM, "ci95_low": NUM, "ci95_high": NUM,
+                          "jeffreys95_low": NUM, "jeffreys95_high": NUM}),
+    "LearningCurve": _obj({"by": STR, "step": INT, "results": _arr(_ref("LearningStep"))}),
+    "CadenceCell": _obj({"year": INT, "key": STR, "launches": INT, "failures": INT}),
+    "Cadence": _obj({"by": STR, "results": _arr(_ref("CadenceCell"))}),
+    "StageFailures": _obj({"stage": STR, "stage_text": STR, "cause": OSTR, "failures": INT}),
+    "FailuresByStage": _obj({"results": _arr(_ref("StageFailures"))}),
+    "SiteFeature": _obj({"type": {"enum": ["Feature"]},
+                         "geometry": _obj({"type": {"enum": ["Point"]},
+                                           "coordinates": _arr(NUM)}),
+                         "properties": _obj({"name": STR, "slug": STR, "launches": INT,
+                                             "failures": INT, "code": OSTR, "url": STR,
+                                             "page": STR, "exact": BOOL})}),
+    "SiteCollection": _obj({"type": {"enum": ["FeatureCollection"]},
+                            "features": _arr(_ref("SiteFeature")), "attribution": STR}),
+}
+
+statistics_api = APIRouter(prefix=API, dependencies=[Depends(known_parameters)], responses={
+    400: _error("An unknown query parameter (named in the message and details)."),
+    422: _error("A parameter with a bad value (named in the message and details)."),
+})
+
+By = Annotated[Dimension, Query(description="The groups: each counts its own launches.")]
+
+
+@statistics_api.get("/stats/streaks", summary="Longest runs of successes per group",
+                    responses=_ok("Streaks", "Each group's longest and current streak."))
+def streaks(store: StoreDep, f: FilterDep, by: By = "family") -> FastJSONResponse:
+    """Longest first; ``from``/``to`` date the streak's first and last launch."""
+    with store_errors(422):
+        rows = store.streaks(by, f)
+    return FastJSONResponse({"by": by, "results": [r.to_json() for r in rows]})
+
+
+@statistics_api.get("/stats/learning-curve", summary="Success by flight number",
+                    responses=_ok("LearningCurve", "Flights 1–step, step+1–2·step, …"))
+def learning_curve(store: StoreDep, f: FilterDep, by: By = "family",
+                   step: Annotated[int, Query(ge=1, le=100, description=(
+                       "Flights per step."))] = 5) -> FastJSONResponse:
+    """Each group's launches are numbered from its own first flight; a step counts the
+    flights with those numbers over every group (``vehicles``: how many reached it).
+    Flights past 10 steps are one last open step."""
+    with store_errors(422):
+        steps = store.learning_curve(by, f, size=step, most=step * 10)
+    return FastJSONResponse({"by": by, "step": step,
+                             "results": [s.to_json() for s in steps]})
+
+
+@statistics_api.get("/stats/cadence", summary="Launches per year and group",
+                    responses=_ok("Cadence", "Launches and failures per year and group."))
+def cadence(store: StoreDep, f: FilterDep, by: Annotated[CadenceGroup, Query(
+        description="What to stack by.")] = "family") -> FastJSONResponse:
+    with store_errors(422):
+        cells = store.cadence(by, f)
+    return FastJSONResponse({"by": by, "results": [c.to_json() for c in cells]})
+
+
+@statistics_api.get("/stats/failures", summary="Failed launches by stage",
+                    responses=_ok("FailuresByStage", "Stages in order, codes in words."))
+def failures(store: StoreDep, f: FilterDep) -> FastJSONResponse:
+    """``stage`` as the record writes it (``3``, ``S``), ``stage_text`` in words."""
+    with store_errors(422):
+        rows = store.failures_by_stage(f)
+    return FastJSONResponse({"results": [r.to_json() for r in rows]})
