@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from kosmochron import Document, parse_text
+from conftest import fixture_path
+from kosmochron import Document, parse_file, parse_text
 from kosmochron.events import RULES, Event, entry_events, extract_events, item_events
 
 D = dt.date
@@ -100,10 +101,91 @@ def test_seed_spans_cover_trigger_date_and_distance(
     assert spans["Cosmos 21", "reentry"].line == 37
 
 
-def test_every_rule_fires_on_the_seed(seed_events: list[tuple[str, Event]]) -> None:
+#: What tests/fixtures/events-flybys.txt yields: flybys told in other words, distances
+#: before the body or after a bare "at", arrivals known to the month or the season.
+FLYBY_EVENTS = [
+    ("Venera 1", "loss-of-contact", D(1961, 2, 19), D(1961, 2, 19), "day", None, None,
+     "Communications were lost on 19 February 1961"),
+    ("Venera 1", "flyby", D(1961, 5, 19), D(1961, 5, 19), "day", "Venus", 100_000.0,
+     "passed within 100,000 km of Venus on 19 May 1961"),
+    ("Mariner 2", "flyby", D(1962, 12, 14), D(1962, 12, 14), "day", "Venus", 34_773.0,
+     "passed Venus at 34,773 km on 14 December 1962"),
+    ("Zond 1", "loss-of-contact", D(1964, 5, 24), D(1964, 5, 24), "day", None, None,
+     "Contact was lost on 24 May 1964"),
+    ("Zond 1", "flyby", D(1964, 7, 1), D(1964, 7, 31), "month", "Venus", 100_000.0,
+     "flew past Venus at a distance of 100,000 km in July 1964"),
+    ("Venera 3", "loss-of-contact", D(1966, 2, 15), D(1966, 2, 15), "day", None, None,
+     "Communications failed on 15 February 1966"),
+    ("Venera 3", "arrival", D(1966, 3, 1), D(1966, 3, 31), "month", "Venus", None,
+     "reached Venus in March 1966"),
+    ("Venera 4", "arrival", D(1967, 9, 1), D(1967, 11, 30), "season", "Venus", None,
+     "arrived at Venus in the autumn of 1967"),
+    ("Passing craft", "flyby", None, None, None, "Mars", 3_430.0, "flying past Mars at 3,430 km"),
+]
+
+
+@pytest.fixture(scope="module")
+def flyby_events() -> list[tuple[str, Event]]:
+    doc = parse_file(fixture_path("events-flybys.txt"))
+    return [(item.name, e) for entry in doc.entries
+            for item, events in entry_events(entry) for e in events]
+
+
+def test_flybys_and_vague_arrivals(flyby_events: list[tuple[str, Event]]) -> None:
+    rows = [(name, e.kind, e.date and e.date.start, e.date and e.date.end,
+             e.date and e.date.precision, e.body, e.distance_km, e.span.text)
+            for name, e in flyby_events]
+    assert rows == FLYBY_EVENTS
+
+
+def test_every_rule_fires_on_the_seed_or_the_flybys(
+        seed_events: list[tuple[str, Event]], flyby_events: list[tuple[str, Event]]) -> None:
     names = [r.name for r in RULES]
     assert len(set(names)) == len(names)
-    assert {e.rule for _, e in seed_events} == set(names)
+    assert {e.rule for _, e in [*seed_events, *flyby_events]} == set(names)
+
+
+@pytest.mark.parametrize(("text", "body", "km", "rule"), [
+    ("Mariner 5 passed Venus on 19 October 1967.", "Venus", None, "passed"),
+    ("It passed close to Mars on 14 July 1965.", "Mars", None, "passed"),
+    ("The probe passed within 24,000 km of Venus on 27 February 1966.", "Venus", 24_000.0,
+     "passed-within"),
+    ("The craft came within 3,500 km of Mars on 31 July 1969.", "Mars", 3_500.0,
+     "passed-within"),
+    ("The spacecraft flew past Mars at 9,846 km on 14 July 1965.", "Mars", 9_846.0, "flew-by"),
+    ("It flew by Venus at a distance of 4,000 km on 11 June 1985.", "Venus", 4_000.0, "flew-by"),
+    ("It flew by Venus at a minimum distance of 39,000 km on 15 June 1985.", "Venus",
+     39_000.0, "flew-by"),
+    ("Passing Venus at 100,000 miles on 19 May 1961, it went on.", "Venus",
+     100_000 * 1.609344, "passed"),
+])
+def test_flyby_phrasings(text: str, body: str, km: float | None, rule: str) -> None:
+    e = _one(text)
+    assert (e.kind, e.body, e.rule) == ("flyby", body, rule)
+    assert e.distance_km == (None if km is None else pytest.approx(km))
+    assert e.date is not None and e.date.precision == "day"
+
+
+@pytest.mark.parametrize("text", [
+    "The probe passed Mars orbit insertion tests on 3 May 1971.",  # not a flyby of Mars
+    "It never passed Venus on 19 May 1961.",
+    "It landed at 45 deg S on Mars at 12:00.",  # "at" without a distance
+])
+def test_no_false_flybys(text: str) -> None:
+    assert [e for e in extract_events(text) if e.kind == "flyby"] == []
+
+
+@pytest.mark.parametrize(("text", "start", "end", "precision"), [
+    ("It reached Venus in March 1966.", D(1966, 3, 1), D(1966, 3, 31), "month"),
+    ("It reached Venus in early March 1966.", D(1966, 3, 1), D(1966, 3, 31), "month"),
+    ("It reached Mars in the summer of 1974.", D(1974, 6, 1), D(1974, 8, 31), "season"),
+    ("It reached Mars in Spring 1974.", D(1974, 3, 1), D(1974, 5, 31), "season"),
+    ("It reached Venus in winter 1966.", D(1966, 12, 1), D(1967, 2, 28), "season"),
+])
+def test_arrivals_to_the_month_or_season(text: str, start: D, end: D, precision: str) -> None:
+    e = _one(text)
+    assert e.kind == "arrival" and e.date is not None
+    assert (e.date.start, e.date.end, e.date.precision) == (start, end, precision)
 
 
 def _one(text: str, launch: D | None = None, *, line: int = 1, column: int = 1,

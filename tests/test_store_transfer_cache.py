@@ -271,3 +271,36 @@ def test_transfer_command(store: Store, capsys: pytest.CaptureFixture[str]) -> N
     assert "no transfer for 'Cosmos 419'" in err and "its launch failed" in err
     assert main(["transfer", "Vulcan 1", "--db", db]) == 2
     assert "no launch matches 'Vulcan 1'" in capsys.readouterr().err
+
+
+def test_vague_arrivals_strandings_and_sub_payloads(store: Store, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12 through the store: an arrival known to the month (Venera 3, March 1966)
+    is an interval with bounding arcs, cached under an interval key; a probe that
+    decayed two days after launch (Cosmos 27) and the Phobos sub-payloads have no
+    report but a reason; Zond 3's window is outside any window."""
+    fixture = Path(__file__).parent / "fixtures" / "events-flybys.txt"
+    store.ingest([write_text(tmp_path / "flybys.txt", fixture.read_text(encoding="utf-8"))])
+    venera3 = named(store, "Venera 3")
+    report = store.payload_transfer(venera3)
+    assert report is not None and report["arrival_interval"]["precision"] == "month"
+    first, last = report["bounds"]
+    assert (first["arrive"][:10], report["transfer"]["arrive"][:10], last["arrive"][:10]) == (
+        "1966-03-01", "1966-03-16", "1966-03-31")
+    assert "arc:Venus:1965-11-16T04:19:00+00:00:1966-03-01/1966-03-31" in cache_rows(store)
+    assert store.payload_transfer(named(store, "Cosmos 27")) is None
+    assert store.no_transfer_reason(named(store, "Cosmos 27")) == (
+        "it never left Earth orbit: it decayed on 1964-03-29, 2 days after its launch")
+    detail = store.get("Phobos 2").stored
+    assert [store.no_transfer_reason(i) for i in detail.item_ids] == [
+        None, *["it was carried aboard Phobos 2, whose transfer it shares"] * 2]
+    zond3 = store.payload_transfer(named(store, "Zond 3"))
+    assert zond3 is not None and zond3["window"]["best"] is None
+    assert zond3["window_note"].startswith("launched outside any Mars window")
+    db = store.settings.url
+    assert main(["transfer", "Venera 3", "--db", db]) == 0
+    table = capsys.readouterr().out
+    assert "1966-03-01 to 1966-03-31 (month)" in table
+    assert "over the arrival interval" in table
+    assert main(["transfer", "Zond 3", "--db", db]) == 0
+    assert "none: launched outside any Mars window" in capsys.readouterr().out

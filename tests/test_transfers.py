@@ -15,13 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kosmochron import Document, Item, parse_text
-from kosmochron.events import entry_events
+from conftest import fixture_path
+from kosmochron import Document, Item, parse_file, parse_text
+from kosmochron.events import entry_events, extract_events
+from kosmochron.targets import no_transfer_reason, planet_named
 from kosmochron.transfers import (
     C3_SUSPECT,
     Porkchop,
     Transfer,
     TransferReport,
+    arrival_event,
     ephemeris,
     hohmann,
     lambert_grid,
@@ -240,11 +243,105 @@ def test_seed_report_details(seed_reports: dict[str, TransferReport | None]) -> 
     phobos1 = seed_reports["Phobos 1"]
     assert phobos1 is not None and phobos1.transfer is None and phobos1.window is not None
     assert phobos1.window.days_from_optimum == 2.0
-    # Zond 3 left in July 1965, months after the Mars window: the grid's best is
-    # on its edge, far from any good date.
+    # Zond 3 left in July 1965, months after the Mars window: the grid's minimum is
+    # on its edge, no window's optimum, so there is no window report but a reason
+    # (issue 12; it was reported with that edge minimum as its "best").
     zond3 = seed_reports["Zond 3"]
-    assert zond3 is not None and zond3.transfer is None and zond3.window is not None
-    assert zond3.window.at_edge and zond3.window.days_from_optimum == 60.0
+    assert zond3 is not None and zond3.transfer is None and zond3.window is None
+    assert zond3.window_note is not None
+    assert zond3.window_note.startswith("launched outside any Mars window: the lowest C3 for "
+                                        "launches within 60 days of it (43.7 km²/s², departing "
+                                        "1965-05-19) lies on the edge of the grid")
+    data = zond3.to_json()
+    assert (data["window"], data["window_note"]) == (None, zond3.window_note)
+    edge = porkchop(dt.date(1965, 7, 18), "Mars").to_json(grid=False)
+    assert edge["best"] is None and edge["days_from_optimum"] is None
+    assert edge["at_edge"] is True and edge["edge_best"]["c3_km2_s2"] == pytest.approx(43.7, 0.01)
+    assert edge["note"] == zond3.window_note
+    assert porkchop(dt.date(1971, 5, 19), "Mars").to_json(grid=False)["note"] is None
+
+
+@pytest.fixture(scope="module")
+def flyby_doc() -> Document:
+    return parse_file(fixture_path("events-flybys.txt"))
+
+
+def _report(doc: Document, name: str, *, window: bool = False) -> TransferReport | None:
+    for entry in doc.entries:
+        for item, events in entry_events(entry):
+            if item.name == name:
+                return transfer_for(entry, item, events, window=window)
+    raise KeyError(name)
+
+
+def test_an_arrival_known_to_the_month_gives_an_interval(flyby_doc: Document) -> None:
+    """Venera 3 "reached Venus in March 1966": the arc to the middle day and the arcs
+    to the first and last days of March bound the transfer."""
+    report = _report(flyby_doc, "Venera 3")
+    assert report is not None and report.transfer is not None and report.bounds is not None
+    first, last = report.bounds
+    assert [t.arrive.date() for t in (first, report.transfer, last)] == [
+        dt.date(1966, 3, 1), dt.date(1966, 3, 16), dt.date(1966, 3, 31)]
+    assert first.tof_days < report.transfer.tof_days < last.tof_days
+    assert last.tof_days - first.tof_days == pytest.approx(30.0)
+    data = report.to_json()
+    assert data["arrival_interval"] == {"text": "March 1966", "precision": "month",
+                                        "start": "1966-03-01", "end": "1966-03-31"}
+    assert [b["arrive"][:10] for b in data["bounds"]] == ["1966-03-01", "1966-03-31"]
+    # A season (Venera 4, autumn 1967) and a flyby month (Zond 1, July 1964) alike.
+    venera4 = _report(flyby_doc, "Venera 4")
+    assert venera4 is not None and venera4.bounds is not None
+    assert venera4.to_json()["arrival_interval"]["precision"] == "season"
+    zond1 = _report(flyby_doc, "Zond 1")
+    assert zond1 is not None and zond1.arrival is not None and zond1.arrival.kind == "flyby"
+    # A day-precise arrival has no bounds.
+    venera1 = _report(flyby_doc, "Venera 1")
+    assert venera1 is not None and venera1.bounds is None
+    assert venera1.to_json()["arrival_interval"] is None
+
+
+def test_a_day_arrival_is_preferred_to_a_vaguer_one() -> None:
+    events = extract_events("It reached Venus in March 1966. It landed on Venus on "
+                            "1 March 1966.", launch=dt.date(1965, 11, 16))
+    arrival = arrival_event(events, "Venus")
+    assert arrival is not None and arrival.kind == "landing"
+
+
+def test_venus_and_mars_programs_are_targets(flyby_doc: Document) -> None:
+    assert [planet_named(p) for p in ("Venera", "Vega", "Pioneer Venus", "Fobos 1F",
+                                      "Mars-96", "Marsnik", "Mariner", "Marshall", None)] == [
+        "Venus", "Venus", "Venus", "Mars", "Mars", "Mars", None, None, None]
+    items = {i.name: i for e in flyby_doc.entries for i in e.items}
+    # Venera 1: no Class, no Type, a spacecraft "1VA": the Program alone says Venus.
+    assert target_of(items["Venera 1"]) == "Venus"
+    assert target_of(items["Venera 3"]) == "Venus"
+
+
+def test_a_probe_that_never_left_earth_orbit_has_no_transfer(flyby_doc: Document) -> None:
+    entry = next(e for e in flyby_doc.entries if e.items[0].name == "Cosmos 27")
+    assert entry.outcome == "success"  # no FAILURE field: the record says it otherwise
+    assert no_transfer_reason(entry, entry.items[0]) == (
+        "it never left Earth orbit: it decayed on 1964-03-29, 2 days after its launch")
+    assert _report(flyby_doc, "Cosmos 27") is None
+    stayed = parse_text("1964 March 27 - . 03:24 GMT - . Launch Site: Baikonur.\n\n· P - . "
+                        "Type: Venus probe. The escape stage failed and it remained in Earth "
+                        "orbit.\n")
+    entry = stayed.entries[0]
+    assert no_transfer_reason(entry, entry.items[0]) == (
+        "it never left Earth orbit: the narrative says 'remained in Earth orbit'")
+    # A decay more than a year after the launch is not a stranding in a parking orbit.
+    late = parse_text("1964 March 27 - . 03:24 GMT - . Launch Site: Baikonur.\n\n· P - . "
+                      "Type: Venus probe. Decay Date: 1965-04-01.\n")
+    assert no_transfer_reason(late.entries[0], late.entries[0].items[0]) is None
+
+
+def test_sub_payloads_carried_aboard_share_their_carriers_transfer(seed_doc: Document) -> None:
+    phobos2 = next(e for e in seed_doc.entries if e.date.text == "1988 July 12")
+    assert [no_transfer_reason(phobos2, i) for i in phobos2.items] == [
+        None, "it was carried aboard Phobos 2, whose transfer it shares",
+        "it was carried aboard Phobos 2, whose transfer it shares"]
+    for item, events in entry_events(phobos2)[1:]:
+        assert transfer_for(phobos2, item, events, window=False) is None
 
 
 def test_reports_are_plain_json(seed_reports: dict[str, TransferReport | None]) -> None:

@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from conftest import fixture_path
 from kosmochron.store import Store, open_store
 from kosmochron.web import charts
 from kosmochron.web import transfer_charts as tc
@@ -112,13 +113,71 @@ def test_failed_launch_has_events_but_no_transfer(client: TestClient, store: Sto
 
 
 def test_one_window_drawn_once_per_launch(client: TestClient, store: Store) -> None:
-    """Phobos 1 and its sub-payload share a window: one porkchop, and no arc (lost
-    on the way, no arrival date)."""
+    """Phobos 1's sub-payload was carried aboard it: no transfer report of its own
+    (issue 12; it repeated Phobos 1's), but the reason.  One porkchop, and no arc
+    (lost on the way, no arrival date)."""
     html = client.get(launch_url(store, "Phobos 1")).text
     charts_ = re.findall(r'class="chart chart-(porkchop|transfer-arc)"', html)
     assert charts_ == ["porkchop"]
-    assert "Same launch window as Phobos 1, plotted above." in html
+    assert "No transfer to a planet: it was carried aboard Phobos 1, whose transfer it " \
+           "shares." in html
+    assert "Same launch window as" not in html
     assert "dates no arrival at Mars" in html
+    data = client.get(launch_url(store, "Phobos 1") + ".json").json()
+    assert [p["no_transfer"] for p in data["payloads"]] == [
+        None, "it was carried aboard Phobos 1, whose transfer it shares"]
+
+
+def test_a_launch_outside_any_window_says_so(client: TestClient, store: Store) -> None:
+    """Zond 3 left for Mars in July 1965, months after the window: no "best" C3 from
+    the grid's edge, but why there is none."""
+    html = client.get(launch_url(store, "Zond 3")).text
+    assert "Launch window</dt><dd>none: launched outside any Mars window: the lowest C3 " \
+           "for launches within 60 days of it" in html
+    assert "no window&#39;s minimum lies in the grid" in html or \
+           "no window's minimum lies in the grid" in html
+    [payload] = client.get(launch_url(store, "Zond 3") + ".json").json()["payloads"]
+    window = payload["transfer"]["window"]
+    assert window["best"] is None and window["note"] == payload["transfer"]["window_note"]
+    assert window["edge_best"]["c3_km2_s2"] > 40
+
+
+@pytest.fixture(scope="module")
+def flybys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Store]]:
+    with open_store(str(tmp_path_factory.mktemp("flybys") / "kc.sqlite3")) as s:
+        s.ingest([fixture_path("events-flybys.txt")])
+        app = FastAPI()
+        app.state.store = s
+        app.include_router(router)
+        yield TestClient(app), s
+
+
+def test_an_arrival_known_to_the_month_is_shown_as_an_interval(
+        flybys: tuple[TestClient, Store]) -> None:
+    client, store = flybys
+    html = client.get(launch_url(store, "Venera 3")).text
+    assert "known only to the month: March 1966, 1966-03-01 to 1966-03-31" in html
+    assert "1965-11-16 to 1966-03-01…1966-03-31" in html
+    [payload] = client.get(launch_url(store, "Venera 3") + ".json").json()["payloads"]
+    t = payload["transfer"]
+    assert t["arrival_interval"] == {"text": "March 1966", "precision": "month",
+                                     "start": "1966-03-01", "end": "1966-03-31"}
+    first, last = t["bounds"]
+    assert first["tof_days"] < t["transfer"]["tof_days"] < last["tof_days"]
+    assert t["transfer"]["arrive"][:10] == "1966-03-16"
+    # The window marks the arrival at the interval's middle day.
+    [mark] = [m for m in t["window"]["launches"] if m["name"] == "Venera 3"]
+    assert mark["arrival"] == "1966-03-16"
+
+
+def test_a_probe_that_never_left_earth_orbit_says_so(flybys: tuple[TestClient, Store]) -> None:
+    client, store = flybys
+    html = client.get(launch_url(store, "Cosmos 27")).text
+    assert "No transfer to a planet: it never left Earth orbit: it decayed on 1964-03-29, " \
+           "2 days after its launch." in html
+    assert "Transfer to" not in html
+    # Venera 1's only Venus word is its Program: it has a transfer.
+    assert "Transfer to Venus" in client.get(launch_url(store, "Venera 1")).text
 
 
 def test_pages_are_served_from_the_cache(client: TestClient, store: Store) -> None:

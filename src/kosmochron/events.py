@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .dates import SEASONS
 from .model import Entry, Field, Item, Text, VagueDate
 
 EventKind = Literal["arrival", "orbit-insertion", "flyby", "landing", "separation",
@@ -95,8 +96,10 @@ _MONTH_NUMBER.update({name[:3]: i for name, i in list(_MONTH_NUMBER.items())})
 _MONTH_NUMBER["Sept"] = 9
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November" \
          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
 DATE = re.compile(
     rf"(?<![\w/])(?:(?P<dd>\d{{1,2}}) (?P<dm>{_MONTH})(?:,? (?P<dy>\d{{4}}))?"
+    rf"|(?P<season>{_SEASON})(?: of)? (?P<sy>\d{{4}})"
     rf"|(?P<mm>{_MONTH}) (?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,? (?P<my>\d{{4}}))?"
     rf"|(?P<um>\d{{1,2}})/(?P<ud>\d{{1,2}})/(?P<uy>\d{{4}}|\d{{2}})"
     rf"|(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})"
@@ -113,6 +116,12 @@ def read_date(m: re.Match[str], launch: dt.date | None) -> tuple[VagueDate, bool
     text = m.group(0)
     g = m.groupdict()
     try:
+        if g["season"]:
+            year, name = int(g["sy"]), g["season"].capitalize()
+            first, last = SEASONS[name]
+            end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
+            return VagueDate(text, "season", dt.date(year, first, 1), dt.date(
+                end_year, end_month, calendar.monthrange(end_year, end_month)[1])), False
         if g["om"]:
             year, month = int(g["oy"]), _month(g["om"])
             last = calendar.monthrange(year, month)[1]
@@ -154,8 +163,9 @@ BODY = (r"(?:the )?(?:Mercury|Venus|Earth|[Tt]he [Mm]oon|Moon|Mars|Jupiter|Satur
 _MENTION = re.compile(rf"\b{BODY}\b")
 _PLANET_WORD = r"(?:the planet|" + BODY + ")"
 DISTANCE = re.compile(
-    r"\b(?:at a (?:distance|range|altitude) of|within|by)\s+(?:approximately |about |some "
-    r"|only |roughly |~)?(?P<n>\d[\d,]*(?:\.\d+)?)(?: (?P<mult>million|thousand))?\s?"
+    r"\b(?:(?:at )?a (?:minimum |closest |miss )?(?:distance|range|altitude) of|at|within|by)"
+    r"\s+(?:approximately |about |some |only |roughly |just |~)?"
+    r"(?P<n>\d[\d,]*(?:\.\d+)?)(?: (?P<mult>million|thousand))?\s?"
     r"(?P<unit>km|kilometers|kilometres|miles|mi)\b")
 
 
@@ -206,7 +216,12 @@ RULES: tuple[Rule, ...] = (
           r"(?! (?:orbit|parking|atmosphere))"),
     _rule("closest-approach", "flyby", rf"\bclosest approach to (?P<body>{_PLANET_WORD})"),
     _rule("flew-by", "flyby",
-          rf"\b(?:flew|passed|swung) (?:by|past) (?P<body>{_PLANET_WORD})"),
+          rf"\b(?:flew|flying|passed|passing|swung|swinging) (?:by|past) (?P<body>{_PLANET_WORD})"),
+    _rule("passed-within", "flyby",
+          rf"\b(?:passed|passing|came|coming|flew|flying) (?:with)?in [^.;]{{1,40}}? of "
+          rf"(?P<body>{_PLANET_WORD})"),
+    _rule("passed", "flyby",
+          rf"\b(?:passed|passing) (?:close to |near )?(?P<body>{_PLANET_WORD})(?! orbit)"),
     _rule("flyby-of", "flyby",
           rf"\b(?P<body>{BODY}) fly-?by\b|\bfly-?by of (?P<body2>{_PLANET_WORD})"),
     _rule("missed", "flyby", rf"\bmissed (?P<body>{_PLANET_WORD}) by\b"),
@@ -356,9 +371,8 @@ def _event(rule: Rule, m: re.Match[str], text: str, sentence: tuple[int, int],
         else:
             body = after[0] if after else earlier[-1] if earlier else context[0]
     distance = None
-    if rule.kind == "flyby":  # from the match on; "missed Mars by" ends in the "by" itself
-        back = 2 if m.group(0).lower().endswith("by") else 0
-        distance = DISTANCE.search(text, m.end() - back, c_end)
+    if rule.kind == "flyby":  # from the match on: "passed within 500 km of Venus" holds it
+        distance = DISTANCE.search(text, m.start(), c_end)
     ends = [m.start(), m.end()]
     for extra in (date[0] if date else None, distance):
         if extra is not None:

@@ -255,6 +255,31 @@ class Entry:
             return None
         return "failure" if self.field("FAILURE") or self.field("Failed Stage") else "success"
 
+    def carrier_of(self, item: Item) -> Item | None:
+        """The payload that carried ``item`` aboard, when ``item`` was never catalogued on
+        its own: a lander, a penetrator or a lunar module whose designator is a
+        placeholder of the launch (``1988-059xx`` beside ``1988-059A``) or which, without
+        a designator of its own, carries another payload's satellite number.  The
+        carrier is the first other payload of this entry with a catalogued designator of
+        that launch or that satellite number; None when there is none."""
+        cospar = item.typed("COSPAR")
+        satcat = item.typed("USAF Sat Cat")
+        placeholder = isinstance(cospar, Cospar) and cospar.kind == "placeholder"
+        if not placeholder and (cospar is not None or not isinstance(satcat, int)):
+            return None
+        launch = cospar.text[:8] if isinstance(cospar, Cospar) and placeholder else None
+        for other in self.items:
+            if other is item:
+                continue
+            theirs = other.typed("COSPAR")
+            if not isinstance(theirs, Cospar) or theirs.kind == "placeholder":
+                continue
+            if isinstance(satcat, int) and other.typed("USAF Sat Cat") == satcat:
+                return other
+            if launch is not None and len(launch) == 8 and theirs.text.startswith(launch):
+                return other
+        return None
+
     @property
     def end_line(self) -> int:
         last = self.line

@@ -103,12 +103,47 @@ def launch_time(entry: Entry) -> dt.datetime | None:
 
 
 def arrival_event(events: Sequence[Event], target: str) -> Event | None:
-    """The earliest day-precise event at ``target`` that marks the arrival."""
-    dated = [(e.date.start, ARRIVAL_KINDS.index(e.kind), k, e)
-             for k, e in enumerate(events)
-             if e.kind in ARRIVAL_KINDS and e.body == target and e.date is not None
-             and e.date.start is not None and e.date.start == e.date.end]
-    return min(dated)[-1] if dated else None
+    """The event at ``target`` that marks the arrival: the earliest one dated to the day;
+    failing that, the earliest dated only to a day range, a month or a season ("reached
+    Venus in March 1966"), whose transfer then arrives within an interval."""
+    def earliest(precise: bool) -> Event | None:
+        dated = [(e.date.start, ARRIVAL_KINDS.index(e.kind), k, e)
+                 for k, e in enumerate(events)
+                 if e.kind in ARRIVAL_KINDS and e.body == target and e.date is not None
+                 and e.date.start is not None and e.date.end is not None
+                 and (e.date.start == e.date.end) == precise
+                 and e.date.precision in ("day", "day-range", "month", "season")]
+        return min(dated)[-1] if dated else None
+
+    return earliest(True) or earliest(False)
+
+
+#: A planetary probe that decayed within this many days of its launch never left Earth
+#: orbit (one that left is not brought back by the atmosphere).
+EARTH_BOUND_DAYS = 366
+_STAYED = re.compile(
+    r"\b(?:remained|stayed|stranded|stuck|left) in (?:an? |the )?(?:low |an )?Earth "
+    r"(?:parking )?orbit\b|\b(?:never|failed to|did not) (?:leave|left) (?:the )?"
+    r"(?:Earth(?:'s)? )?(?:parking )?orbit\b|\bfailed to (?:leave|escape) Earth\b",
+    re.IGNORECASE)
+
+
+def never_left_earth(entry: Entry, item: Item) -> str | None:
+    """Why the record shows the payload never left Earth orbit, or None: it decayed
+    within a year of its launch, or its narrative says so ("remained in Earth orbit",
+    "failed to leave Earth orbit")."""
+    decay = item.typed("Decay Date")
+    launch = entry.date.start
+    if isinstance(decay, dt.date) and launch is not None \
+            and 0 <= (decay - launch).days <= EARTH_BOUND_DAYS:
+        days = (decay - launch).days
+        return (f"it never left Earth orbit: it decayed on {decay.isoformat()}, "
+                f"{days} day{'s' if days != 1 else ''} after its launch")
+    for text in (item.narrative, item.value("Summary") or ""):
+        m = _STAYED.search(text)
+        if m is not None:
+            return f"it never left Earth orbit: the narrative says {m.group(0)!r}"
+    return None
 
 
 def no_transfer_reason(entry: Entry, item: Item) -> str | None:
@@ -118,6 +153,12 @@ def no_transfer_reason(entry: Entry, item: Item) -> str | None:
         return "its launch failed"
     if target_of(item) is None:
         return "it was not bound for Mars or Venus"
+    carrier = entry.carrier_of(item)
+    if carrier is not None:
+        return f"it was carried aboard {carrier.name}, whose transfer it shares"
+    stayed = never_left_earth(entry, item)
+    if stayed is not None:
+        return stayed
     if launch_time(entry) is None:
         return f"its launch date {entry.date.text!r} is not precise to the day"
     return None

@@ -65,6 +65,7 @@ from .model import Entry, Item
 from .targets import ARRIVAL_KINDS as ARRIVAL_KINDS
 from .targets import arrival_event as arrival_event
 from .targets import launch_time as launch_time
+from .targets import no_transfer_reason as no_transfer_reason
 from .targets import target_of as target_of
 
 FloatArray = NDArray[np.float64]
@@ -344,11 +345,32 @@ class Porkchop:
             return True
         return bool(np.isnan(self.grid.c3[i - 1:i + 2, j - 1:j + 2]).any())
 
+    @property
+    def note(self) -> str | None:
+        """Why there is no window to report (None when there is one): no transfer in the
+        grid at all, or a minimum on its edge, which is no window's optimum: the launch
+        was outside any window, and its "best" C3 would only be the grid's corner."""
+        if self.best is None:
+            return f"no transfer to {self.target} within the grid around the launch"
+        if not self.at_edge:
+            return None
+        first, last = self.grid.departures[0], self.grid.departures[-1]
+        half = round((last - first).total_seconds() / DAY_S / 2)
+        return (f"launched outside any {self.target} window: the lowest C3 for launches "
+                f"within {half} days of it ({self.best.c3_km2_s2:,.1f} km²/s², departing "
+                f"{self.best.depart:%Y-%m-%d}) lies on the edge of the grid, so no window's "
+                "optimum is near")
+
     def to_json(self, *, grid: bool = True) -> dict[str, Any]:
+        """The window; with a :attr:`note` (the launch was outside any window) ``best``
+        and ``days_from_optimum`` are None and the grid's edge minimum is ``edge_best``."""
+        note = self.note
+        best = None if self.best is None else self.best.to_json()
         out: dict[str, Any] = {
             "target": self.target, "launch": self.launch.isoformat(),
-            "best": None if self.best is None else self.best.to_json(),
-            "days_from_optimum": self.days_from_optimum, "at_edge": self.at_edge}
+            "best": None if note else best,
+            "days_from_optimum": None if note else self.days_from_optimum,
+            "at_edge": self.at_edge, "note": note, "edge_best": best if note else None}
         if grid:
             out["departures"] = [d.isoformat() for d in self.grid.departures]
             out["arrivals"] = [a.isoformat() for a in self.grid.arrivals]
@@ -496,7 +518,12 @@ def transfer_geometry(transfer: Transfer, *, n_arc: int = 121,
 @dataclass(frozen=True, eq=False)
 class TransferReport:
     """A payload's transfer: the arc its launch and arrival dates imply (if the
-    narrative dates an arrival) and its launch window."""
+    narrative dates an arrival) and its launch window.
+
+    An arrival known only to a day range, a month or a season ("reached Venus in March
+    1966") is an interval: ``transfer`` is the arc to its middle day and ``bounds`` the
+    arcs to its first and last days.  ``window`` is None when the launch was outside
+    any window, and ``window_note`` says why."""
 
     name: str
     target: str
@@ -504,34 +531,60 @@ class TransferReport:
     arrival: Event | None
     transfer: Transfer | None
     window: Porkchop | None
+    bounds: tuple[Transfer, Transfer] | None = None
+    window_note: str | None = None
 
     @property
     def suspect(self) -> bool:
         return self.transfer is not None and self.transfer.suspect
 
     def to_json(self, *, grid: bool = False) -> dict[str, Any]:
+        date = None if self.arrival is None else self.arrival.date
+        interval = None if date is None or date.start == date.end or date.start is None \
+            or date.end is None else {"text": date.text, "precision": date.precision,
+                                      "start": date.start.isoformat(),
+                                      "end": date.end.isoformat()}
         return {"name": self.name, "target": self.target, "launch": self.launch.isoformat(),
                 "arrival": None if self.arrival is None else self.arrival.to_json(),
+                "arrival_interval": interval,
                 "transfer": None if self.transfer is None else self.transfer.to_json(),
+                "bounds": None if self.bounds is None else [t.to_json() for t in self.bounds],
                 "window": None if self.window is None else self.window.to_json(grid=grid),
-                "suspect": self.suspect}
+                "window_note": self.window_note, "suspect": self.suspect}
+
+
+def arrival_days(event: Event) -> tuple[dt.date, dt.date, dt.date] | None:
+    """The first, middle and last days an arrival event's date allows (one day thrice
+    for a day-precise date), or None if it is undated."""
+    date = event.date
+    if date is None or date.start is None or date.end is None:
+        return None
+    middle = date.start + (date.end - date.start) // 2
+    return date.start, middle, date.end
 
 
 def transfer_for(entry: Entry, item: Item, events: Sequence[Event], *,
                  window: bool = True) -> TransferReport | None:
     """The transfer report for a payload bound for Mars or Venus, or None: for a
-    failed launch, a payload with no planetary target, or a launch not dated to
-    the day.  ``events`` are the item's narrative events
-    (:func:`kosmochron.events.item_events`)."""
-    if entry.outcome == "failure":
+    failed launch, a payload with no planetary target, one carried aboard another, one
+    that never left Earth orbit, or a launch not dated to the day (see
+    :func:`kosmochron.targets.no_transfer_reason`).  ``events`` are the item's
+    narrative events (:func:`kosmochron.events.item_events`)."""
+    if no_transfer_reason(entry, item) is not None:
         return None
     target = target_of(item)
     launch = launch_time(entry)
-    if target is None or launch is None:
-        return None
+    assert target is not None and launch is not None
     event = arrival_event(events, target)
-    transfer = None
-    if event is not None and event.date is not None and event.date.start is not None:
-        transfer = lambert_transfer(launch, event.date.start, target)
+    days = None if event is None else arrival_days(event)
+    transfer = bounds = None
+    if days is not None:
+        first, middle, last = days
+        transfer = lambert_transfer(launch, middle, target)
+        if first != last:
+            bounds = (lambert_transfer(launch, first, target),
+                      lambert_transfer(launch, last, target))
+    chop = porkchop(launch.date(), target) if window else None
+    note = None if chop is None else chop.note
     return TransferReport(item.name, target, launch, event, transfer,
-                          porkchop(launch.date(), target) if window else None)
+                          None if note else chop, bounds, note)

@@ -312,6 +312,15 @@ def _figure(x: float | None, digits: int, unit: str) -> str:
     return "–" if x is None else f"{x:.{digits}f}{unit}"
 
 
+def _over_bounds(report: dict[str, Any], key: str, digits: int, unit: str) -> str:
+    """`` (a to b over the arrival interval)`` for an arrival known to a month or season."""
+    bounds = report.get("bounds")
+    if not bounds:
+        return ""
+    first, last = (_figure(b[key], digits, unit) for b in bounds)
+    return f" ({first} to {last} over the arrival interval)"
+
+
 def _transfer_table(report: dict[str, Any]) -> Table:
     t, w = report["transfer"], report["window"]
     table = Table(title=f"{escape(report['name'])} (payload #{report['payload_id']}) to "
@@ -319,19 +328,27 @@ def _transfer_table(report: dict[str, Any]) -> Table:
     table.add_column("", style="bold")
     table.add_column("")
     table.add_row("Launch", report["launch"])
-    arrival = report["arrival"]
-    table.add_row("Arrival", "none dated in the narrative" if arrival is None else
-                  f"{arrival['date']['start']} ({arrival['kind']}: "
-                  f"“{escape(arrival['span']['text'])}”)")
+    arrival, interval = report["arrival"], report["arrival_interval"]
+    when = "none dated in the narrative" if arrival is None else arrival["date"]["start"]
+    if interval is not None:
+        when = f"{interval['start']} to {interval['end']} ({interval['precision']})"
+    table.add_row("Arrival", when if arrival is None else
+                  f"{when} ({arrival['kind']}: “{escape(arrival['span']['text'])}”)")
     if t is not None:
         table.add_row("C3", f"{_figure(t['c3_km2_s2'], 2, ' km²/s²')} (v∞ "
                             f"{_figure(t['vinf_departure_km_s'], 2, ' km/s')})"
+                      + _over_bounds(report, "c3_km2_s2", 2, " km²/s²")
                       + (" [bold red]SUSPECT[/bold red]" if report["suspect"] else ""))
-        table.add_row("DLA", _figure(t["dla_deg"], 1, "°"))
-        table.add_row("Arrival v∞", _figure(t["vinf_arrival_km_s"], 2, " km/s"))
-        table.add_row("Time of flight", f"{t['tof_days']:.1f} days")
+        table.add_row("DLA", _figure(t["dla_deg"], 1, "°")
+                      + _over_bounds(report, "dla_deg", 1, "°"))
+        table.add_row("Arrival v∞", _figure(t["vinf_arrival_km_s"], 2, " km/s")
+                      + _over_bounds(report, "vinf_arrival_km_s", 2, " km/s"))
+        table.add_row("Time of flight", f"{t['tof_days']:.1f} days"
+                      + _over_bounds(report, "tof_days", 1, " days"))
     elif report["note"]:
         table.add_row("Transfer", f"none: {escape(report['note'])}")
+    if report["window_note"]:
+        table.add_row("Window", f"none: {escape(report['window_note'])}")
     best = w["best"]
     if best is not None:
         days = w["days_from_optimum"]

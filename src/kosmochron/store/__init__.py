@@ -503,8 +503,9 @@ class Store:
                                           geometry=geometry)
 
     def no_transfer_reason(self, payload_id: int) -> str | None:
-        """Why a payload has no transfer (a failed launch, no planetary target, a
-        launch not dated to the day), or None if it has one."""
+        """Why a payload has no transfer (a failed launch, no planetary target, carried
+        aboard another payload, never left Earth orbit, a launch not dated to the day),
+        or None if it has one."""
         from . import transfer_cache
 
         return transfer_cache.no_transfer(self.engine, payload_id)

@@ -17,7 +17,9 @@ exactly those inputs, whatever payload asked first:
   121 × 401 grid (computing it needs NumPy, Skyfield and Numba loaded, about a
   second in a fresh process, then 30 ms);
 * ``arc:Mars:1971-05-19T16:22:00+00:00:1971-11-27``: the Lambert transfer from a
-  launch instant to an arrival day and the geometry to draw it.
+  launch instant to an arrival day and the geometry to draw it; for an arrival known
+  to a month or a season, ``…:1966-03-01/1966-03-31``: the arc to the middle day and
+  the arcs to the first and last days (``bounds``).
 
 Each cached value carries the fingerprint of the code that computed it, so a
 changed :mod:`kosmochron.transfers` recomputes rather than serving stale figures.
@@ -45,18 +47,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..events import Event, EventKind, Span, item_events
 from ..model import Entry, Item, Precision, VagueDate
-from ..targets import arrival_event, launch_time, no_transfer_reason, target_of
+from ..targets import PLANET_NAMES, arrival_event, launch_time, no_transfer_reason, target_of
 from .query import QueryError, reparse
-from .schema import entries, events, items, sources, spacecraft_types, transfer_cache
+from .schema import entries, events, items, programs, sources, spacecraft_types, transfer_cache
 
 if TYPE_CHECKING:
     from ..transfers import TransferReport
 
 #: The ``transfer_cache`` key of the fingerprint of the rules the stored events were read with.
 EVENTS_KEY = "events:rules"
-#: Spacecraft families and types that can make a payload planetary (see ``target_of``):
+#: Spacecraft families and programs that can make a payload planetary (see ``target_of``):
 #: a cheap SQL pre-filter before the entries of a window are parsed.
-_CRAFT_PREFIXES = ("Mars", "Fobos", "Phobos", "Venera", "Vega")
+_CRAFT_PREFIXES = tuple(name for names in PLANET_NAMES.values() for name in names)
 
 
 @functools.cache
@@ -203,8 +205,13 @@ def window_key(target: str, launch: dt.date) -> str:
     return f"{target}:{launch.isoformat()}"
 
 
-def arc_key(target: str, launch: dt.datetime, arrival: dt.date) -> str:
-    return f"arc:{target}:{launch.isoformat()}:{arrival.isoformat()}"
+def arc_key(target: str, launch: dt.datetime, arrival: dt.date,
+            last: dt.date | None = None) -> str:
+    """The key of the arc from ``launch`` to ``arrival``, or to any day from ``arrival``
+    to ``last`` (an arrival known to the month or the season)."""
+    days = arrival.isoformat() if last is None or last == arrival else \
+        f"{arrival.isoformat()}/{last.isoformat()}"
+    return f"arc:{target}:{launch.isoformat()}:{days}"
 
 
 def _window(engine: Engine, target: str, launch: dt.date) -> dict[str, Any]:
@@ -217,24 +224,31 @@ def _window(engine: Engine, target: str, launch: dt.date) -> dict[str, Any]:
 
 
 def _arc(engine: Engine, entry: Entry, item: Item, found: Sequence[Event], target: str,
-         launch: dt.datetime, arrival: dt.date) -> dict[str, Any]:
+         launch: dt.datetime, arrival: VagueDate) -> dict[str, Any]:
+    """The arc to the arrival (to its middle day, with ``bounds`` the arcs to its first
+    and last days, when it is known to a month or a season), cached."""
     def compute() -> dict[str, Any]:
         from .. import transfers
 
+        none: dict[str, Any] = {"transfer": None, "geometry": None, "bounds": None}
         try:
             report: TransferReport | None = transfers.transfer_for(entry, item, found,
                                                                    window=False)
         except ValueError as exc:  # an arrival not after the launch: no arc
-            return {"transfer": None, "geometry": None, "note": str(exc)}
+            return {**none, "note": str(exc)}
         arc = None if report is None else report.transfer
-        if arc is None:
-            return {"transfer": None, "geometry": None, "note": "no Lambert solution"}
+        if report is None or arc is None:
+            return {**none, "note": "no Lambert solution"}
         solved = math.isfinite(arc.c3_km2_s2)
         return {"transfer": arc.to_json(),
                 "geometry": transfers.transfer_geometry(arc).to_json() if solved else None,
+                "bounds": None if report.bounds is None else
+                [t.to_json() for t in report.bounds],
                 "note": None if solved else "no Lambert solution"}
 
-    return cast(dict[str, Any], cached(engine, arc_key(target, launch, arrival), compute))
+    assert arrival.start is not None
+    key = arc_key(target, launch, arrival.start, arrival.end)
+    return cast(dict[str, Any], cached(engine, key, compute))
 
 
 # -- reports ---------------------------------------------------------------------------
@@ -247,6 +261,8 @@ def _planetary(conn: Connection, start: dt.date,
     pre-filter on Class, Spacecraft and Type) that ``target_of`` then decides on."""
     maybe = sa.or_(items.c["class"] == "Planetary",
                    *(items.c.spacecraft.like(f"{p}%") for p in _CRAFT_PREFIXES),
+                   items.c.program_id.in_(sa.select(programs.c.id).where(sa.or_(
+                       *(programs.c.name.like(f"{p}%") for p in _CRAFT_PREFIXES)))),
                    items.c.type_id.in_(sa.select(spacecraft_types.c.id).where(sa.or_(
                        spacecraft_types.c.name.like("%Mars %"),
                        spacecraft_types.c.name.like("%Venus %")))))
@@ -291,10 +307,26 @@ def window_launches(engine: Engine, target: str, start: dt.date,
         marks.append({
             "entry_id": entry_id, "payload_id": item_id, "name": item.name,
             "outcome": entry.outcome, "launch": None if launch is None else launch.isoformat(),
-            "arrival": None if arrival is None or arrival.date is None
-            or arrival.date.start is None else arrival.date.start.isoformat(),
-            "arrival_kind": None if arrival is None else arrival.kind})
+            "arrival": _middle_day(arrival), "arrival_kind": None if arrival is None
+            else arrival.kind})
     return marks
+
+
+def _middle_day(arrival: Event | None) -> str | None:
+    """The day a porkchop marks an arrival at: its day, or the middle of its interval."""
+    date = None if arrival is None else arrival.date
+    if date is None or date.start is None or date.end is None:
+        return None
+    return (date.start + (date.end - date.start) // 2).isoformat()
+
+
+def _interval(arrival: Event | None) -> dict[str, Any] | None:
+    """An arrival's dates when it is known only to a day range, a month or a season."""
+    date = None if arrival is None else arrival.date
+    if date is None or date.start is None or date.end is None or date.start == date.end:
+        return None
+    return {"text": date.text, "precision": date.precision, "start": date.start.isoformat(),
+            "end": date.end.isoformat()}
 
 
 def no_transfer(engine: Engine, item_id: int) -> str | None:
@@ -309,10 +341,12 @@ def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
     """The transfer report of payload ``item_id`` as JSON, or None (see
     :func:`no_transfer`); QueryError if there is no such payload.
 
-    ``window`` always has the window's best transfer, how many days the launch came
-    after it, and the launches to the target in the window; with ``grid`` also the
-    C3 and arrival-v∞ grids.  With ``geometry``, ``geometry`` is the drawing of the
-    transfer (None without one)."""
+    ``window`` has the window's best transfer, how many days the launch came after
+    it, and the launches to the target in the window; with ``grid`` also the C3 and
+    arrival-v∞ grids.  A launch outside any window has no best, and ``window_note``
+    (the window's ``note``) says why.  ``arrival_interval`` and ``bounds`` are set
+    when the arrival is known only to a day range, a month or a season.  With
+    ``geometry``, ``geometry`` is the drawing of the transfer (None without one)."""
     with engine.connect() as conn:
         _, entry, item = load_payload(conn, item_id)
     if no_transfer_reason(entry, item) is not None:
@@ -321,9 +355,9 @@ def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
     assert target is not None and launch is not None
     found = events_for(engine, {item_id: (entry, item)})[item_id]
     arrival = arrival_event(found, target)
-    arc: dict[str, Any] = {"transfer": None, "geometry": None, "note": None}
+    arc: dict[str, Any] = {"transfer": None, "geometry": None, "bounds": None, "note": None}
     if arrival is not None and arrival.date is not None and arrival.date.start is not None:
-        arc = _arc(engine, entry, item, found, target, launch, arrival.date.start)
+        arc = _arc(engine, entry, item, found, target, launch, arrival.date)
     full = _window(engine, target, launch.date())
     window = {k: v for k, v in full.items()
               if grid or k not in ("departures", "arrivals", "c3_km2_s2", "vinf_arrival_km_s")}
@@ -335,7 +369,9 @@ def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
     report: dict[str, Any] = {
         "payload_id": item_id, "name": item.name, "target": target,
         "launch": launch.isoformat(), "arrival": None if arrival is None else arrival.to_json(),
-        "transfer": transfer, "note": arc["note"], "window": window,
+        "arrival_interval": _interval(arrival), "transfer": transfer,
+        "bounds": arc.get("bounds"), "note": arc["note"], "window": window,
+        "window_note": window.get("note"),
         "suspect": bool(transfer is not None and transfer["suspect"])}
     if geometry:
         report["geometry"] = arc["geometry"]

@@ -33,6 +33,7 @@ from ..model import Entry, Field
 from ..orbits import OrbitFit, orbit_of
 from ..stats import wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
+from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
 from . import charts, filters, transfer_charts
 from .state import FastJSONResponse, HttpError, get_store, report_ready
@@ -400,18 +401,23 @@ def _arc(report: dict[str, Any]) -> str:
                                    title=f"{report['name']}: transfer from Earth to {target}")
 
 
-def payload_extras(store: Store, item_ids: list[int]) -> list[dict[str, Any]]:
+def payload_extras(store: Store, entry: Entry, item_ids: list[int]) -> list[dict[str, Any]]:
     """Per payload: its narrative events and, if it has one, its transfer report with
-    the porkchop and arc SVGs.  A window already drawn for an earlier payload of the
-    launch (a probe and its sub-payloads) is not drawn again: ``window_of`` names it.
-    Every transfer figure and grid comes from the database's cache."""
+    the porkchop and arc SVGs; a payload bound for a planet without one says why
+    (``no_transfer``: it never left Earth orbit, it was carried aboard another…).  A
+    window already drawn for an earlier payload of the launch is not drawn again:
+    ``window_of`` names it.  Every transfer figure and grid comes from the database's
+    cache."""
     extras: list[dict[str, Any]] = []
     drawn: dict[str, str] = {}
-    for item_id in item_ids:
+    for index, item_id in enumerate(item_ids):
         report = store.payload_transfer(item_id, grid=True, geometry=True)
+        planetary = index < len(entry.items) and target_of(entry.items[index]) is not None
         extra: dict[str, Any] = {"item_id": item_id, "events": store.payload_events(item_id),
                                  "transfer": report, "porkchop_svg": None, "arc_svg": None,
-                                 "window_of": None}
+                                 "window_of": None, "no_transfer": None}
+        if report is None and planetary:
+            extra["no_transfer"] = store.no_transfer_reason(item_id)
         if report is not None:
             key = report["window"]["key"]
             if key in drawn:
@@ -432,7 +438,7 @@ def _extras_json(extra: dict[str, Any]) -> dict[str, Any]:
         report = {**report, "window": {k: v for k, v in report["window"].items()
                                        if k not in grid}}
     return {"item_id": extra["item_id"], "events": [e.to_json() for e in extra["events"]],
-            "transfer": report}
+            "transfer": report, "no_transfer": extra["no_transfer"]}
 
 
 @twin("/launches/{entry_id}", "/launches/{entry_id}.json")
@@ -462,7 +468,7 @@ def launch(request: Request, store: Store) -> Page:
     lines = [(entry.line + i, text, entry.line + i in diag_lines)
              for i, text in enumerate(raw_lines)]
     findings = store.findings(entry_id=entry_id)
-    extras = payload_extras(store, stored.item_ids)
+    extras = payload_extras(store, entry, stored.item_ids)
     data = {**stored_json(stored),
             "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
             "findings": [f.to_json() for f in findings],
