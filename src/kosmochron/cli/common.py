@@ -6,11 +6,10 @@ away (``kosmochron … | head``) ends a command quietly (:class:`ReaderGone`).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +28,7 @@ from rich.progress import (
 
 from ..model import Diagnostic
 from ..source import ChronologyStream, SourceError, open_stream
+from ..tables import CsvWriter, record_rows
 
 
 class StrictError(Exception):
@@ -60,6 +60,30 @@ Strict = Annotated[
 Db = Annotated[str | None, typer.Option(
     "--db", help="SQLite file or postgresql+psycopg:// URL (default: $KOSMOCHRON_DB, else "
     "kosmochron.sqlite3 in the user's data directory).", show_default=False)]
+
+
+# -- the launches filters (``launches``, ``export``) -------------------------------
+
+Opt = str | None
+DateFrom = Annotated[Opt, typer.Option("--from", help="1971, 1971-05, 1971-05-19 or "
+                                       "'1971 May' (vague dates overlap)", show_default=False)]
+DateTo = Annotated[Opt, typer.Option("--to", help="the same forms as --from",
+                                     show_default=False)]
+Site = Annotated[Opt, typer.Option("--site", help="launch site name or slug")]
+Complex = Annotated[Opt, typer.Option("--complex", help="launch complex")]
+Family = Annotated[Opt, typer.Option("--family", help="LV family, e.g. Proton")]
+Vehicle = Annotated[Opt, typer.Option("--vehicle", help="launch vehicle")]
+Configuration = Annotated[Opt, typer.Option("--configuration", help="LV configuration")]
+Program = Annotated[Opt, typer.Option("--program", help="a payload's program, e.g. Mars")]
+Nation = Annotated[Opt, typer.Option("--nation", help="a payload's nation, e.g. USSR")]
+Agency = Annotated[Opt, typer.Option("--agency", help="a payload's agency, e.g. MOM")]
+SpacecraftType = Annotated[Opt, typer.Option("--type", help="a payload's spacecraft type, "
+                                             "e.g. 'Mars probe'")]
+Outcome = Annotated[Opt, typer.Option("--outcome", help="success or failure")]
+FailedStage = Annotated[Opt, typer.Option("--failed-stage", help="e.g. 3 or S")]
+CosparOpt = Annotated[Opt, typer.Option("--cospar", help="a COSPAR designator, any spelling")]
+Satcat = Annotated[int | None, typer.Option("--satcat", help="a satellite number")]
+TextOpt = Annotated[Opt, typer.Option("--text", help="full-text search words")]
 
 
 # -- formats ---------------------------------------------------------------------
@@ -94,6 +118,17 @@ class ExportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
     gcat_tsv = "gcat-tsv"
+
+
+class ExportTable(StrEnum):
+    launches = "launches"
+    payloads = "payloads"
+
+
+class ExportKind(StrEnum):
+    all = "all"
+    launch = "launch"
+    event = "event"
 
 
 class TransferFormat(StrEnum):
@@ -136,7 +171,8 @@ class PipeConsole(Console):
 
 
 def out_console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """A console on stdout that lets a closed pipe end the command quietly (status 0)."""
+    return PipeConsole(highlight=False, soft_wrap=False)
 
 
 def err_console() -> Console:
@@ -170,11 +206,16 @@ def write_json_list(records: Iterable[Any]) -> None:
     sys.stdout.write("\n]\n")
 
 
-def write_csv(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v
-                         for k, v in row.items()})
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A table on stdout through the one CSV writer (:class:`kosmochron.tables.CsvWriter`),
+    so its columns and cells are spelt as in the API's and the web UI's CSV."""
+    writer = CsvWriter(sys.stdout)
+    writer.header(columns)
+    writer.rows(rows)
+
+
+def write_records_csv(records: list[dict[str, Any]]) -> None:
+    """Records as a CSV table whose columns are their keys (nothing for no records)."""
+    if records:
+        columns = list(records[0])
+        write_csv(columns, record_rows(columns, records))

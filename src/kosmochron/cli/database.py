@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -23,17 +23,37 @@ from ..store import (
     IngestResult,
     LaunchFilter,
     LaunchList,
+    QueryError,
     Store,
     open_store,
 )
+from ..tables import LAUNCH_COLUMNS, names
 from . import statistics
 from .common import (
+    Agency,
+    Complex,
+    Configuration,
+    CosparOpt,
+    DateFrom,
+    DateTo,
     Db,
     ExportFormat,
+    ExportKind,
+    ExportTable,
+    FailedStage,
+    Family,
     ListFormat,
+    Nation,
+    Outcome,
+    Program,
+    Satcat,
     ShowFormat,
+    Site,
+    SpacecraftType,
     StatsFormat,
+    TextOpt,
     TransferFormat,
+    Vehicle,
     out_console,
     progress_bar,
     write_csv,
@@ -99,37 +119,28 @@ def _launch_json(s: Any) -> dict[str, Any]:
 
 
 def launches(
-    db: Db = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="1971, 1971-05, 1971-05-19 "
-                                                  "or '1971 May' (vague dates overlap)")] = None,
-    date_to: Annotated[str | None, typer.Option("--to")] = None,
-    site: Annotated[str | None, typer.Option()] = None,
-    complex: Annotated[str | None, typer.Option("--complex")] = None,
-    family: Annotated[str | None, typer.Option(help="LV family, e.g. Proton")] = None,
-    vehicle: Annotated[str | None, typer.Option()] = None,
-    configuration: Annotated[str | None, typer.Option()] = None,
-    program: Annotated[str | None, typer.Option()] = None,
-    nation: Annotated[str | None, typer.Option()] = None,
-    agency: Annotated[str | None, typer.Option()] = None,
-    outcome: Annotated[str | None, typer.Option(help="success or failure")] = None,
-    failed_stage: Annotated[str | None, typer.Option("--failed-stage")] = None,
-    cospar: Annotated[str | None, typer.Option()] = None,
-    satcat: Annotated[int | None, typer.Option()] = None,
-    text: Annotated[str | None, typer.Option(help="full-text search words")] = None,
+    db: Db = None, date_from: DateFrom = None, date_to: DateTo = None, site: Site = None,
+    complex: Complex = None, family: Family = None, vehicle: Vehicle = None,
+    configuration: Configuration = None, program: Program = None, nation: Nation = None,
+    agency: Agency = None, type: SpacecraftType = None, outcome: Outcome = None,
+    failed_stage: FailedStage = None, cospar: CosparOpt = None, satcat: Satcat = None,
+    text: TextOpt = None,
     events: Annotated[bool, typer.Option("--events", help="list non-launch events")] = False,
     sort: Annotated[str, typer.Option(help="date, -date, id or -id")] = "date",
     limit: Annotated[int, typer.Option(help="at most this many (0: all)")] = 100,
     offset: Annotated[int, typer.Option()] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """List launches, filtered and sorted."""
+    """List launches, filtered and sorted.  CSV is the launches table of ``export``."""
     f = _filter(date_from=date_from, date_to=date_to, site=site, complex=complex, family=family,
                 vehicle=vehicle, configuration=configuration, program=program, nation=nation,
-                agency=agency, outcome=outcome, failed_stage=failed_stage, cospar=cospar,
-                satcat=satcat, text=text, kind="event" if events else "launch")
+                agency=agency, type=type, outcome=outcome, failed_stage=failed_stage,
+                cospar=cospar, satcat=satcat, text=text, kind="event" if events else "launch")
     with open_store(db) as store:
         found = store.launches(f, order=sort, limit=limit or None, offset=offset)
         total = store.count(f) if limit and len(found) == limit else offset + len(found)
+        if fmt is ListFormat.csv:
+            write_csv(names(LAUNCH_COLUMNS), store.table("launches", f, ids=[s.id for s in found]))
     if fmt is ListFormat.table:
         out_console().print(_launch_table(found))
     elif fmt is ListFormat.json:
@@ -137,8 +148,6 @@ def launches(
     elif fmt is ListFormat.ndjson:
         for s in found:
             sys.stdout.write(json.dumps(_launch_json(s), ensure_ascii=False) + "\n")
-    else:
-        write_csv(found.records())
     if total > offset + len(found):
         print(f"kosmochron: showing {len(found):,} of {total:,} (use --limit 0 for all, "
               "--offset to page)", file=sys.stderr)
@@ -282,18 +291,40 @@ def render_stored(source: str | None, db: str | None) -> None:
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="file (json, ndjson; default stdout) or directory (csv, parquet, "
-        "gcat-tsv; default ./kosmochron-export)")] = None,
-    db: Db = None,
+        "--out", "-o", help="a file (json, ndjson; or one table as .csv, .parquet or .tsv) or "
+        "a directory for both tables (csv, parquet, gcat-tsv); default: stdout",
+        show_default=False)] = None,
+    table: Annotated[ExportTable, typer.Option(
+        "--table", help="the table a table format writes to stdout or to a file")]
+    = ExportTable.launches,
+    db: Db = None, date_from: DateFrom = None, date_to: DateTo = None, site: Site = None,
+    complex: Complex = None, family: Family = None, vehicle: Vehicle = None,
+    configuration: Configuration = None, program: Program = None, nation: Nation = None,
+    agency: Agency = None, type: SpacecraftType = None, outcome: Outcome = None,
+    failed_stage: FailedStage = None, cospar: CosparOpt = None, satcat: Satcat = None,
+    text: TextOpt = None,
+    kind: Annotated[ExportKind, typer.Option(
+        "--kind", help="launches, other events or all entries")] = ExportKind.all,
 ) -> None:
-    """Export the stored chronology: json (the parser's contract), ndjson, csv and
-    parquet (launches and payloads tables), gcat-tsv (GCAT's column names)."""
-    if out is None and fmt not in (ExportFormat.json, ExportFormat.ndjson):
-        out = Path("kosmochron-export")
+    """Export the stored chronology, or the entries matching the filters of
+    ``launches``: json (the parser's contract), ndjson, csv and parquet (launches and
+    payloads tables), gcat-tsv (GCAT's column names).  Writes to stdout (a table
+    format: the --table, launches by default) unless --out is given."""
+    kinds: dict[ExportKind, Literal["launch", "event"] | None] = {
+        ExportKind.all: None, ExportKind.launch: "launch", ExportKind.event: "event"}
+    f = _filter(date_from=date_from, date_to=date_to, site=site, complex=complex, family=family,
+                vehicle=vehicle, configuration=configuration, program=program, nation=nation,
+                agency=agency, type=type, outcome=outcome, failed_stage=failed_stage,
+                cospar=cospar, satcat=satcat, text=text)
+    f.kind = kinds[kind] if not (fmt is ExportFormat.gcat_tsv and kind is ExportKind.all) \
+        else "launch"  # GCAT's launch list holds launches only
+    if out is None and fmt is ExportFormat.parquet and sys.stdout.isatty():
+        raise QueryError("Parquet is binary: give --out FILE.parquet or --out DIRECTORY, "
+                         "or redirect stdout to a file")
     with open_store(db) as store:
-        written = store.export(fmt.value, out)
+        written = store.export(fmt.value, sys.stdout if out is None else out, f, table.value)
     for path in written or []:
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {path.resolve()}", file=sys.stderr)
 
 
 def _transfer_ids(store: Store, term: str) -> list[int]:

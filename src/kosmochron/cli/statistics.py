@@ -24,7 +24,7 @@ from rich.table import Table
 
 from ..stats import describe_failed_stage
 from ..store import LaunchFilter, StatRow, Store
-from .common import StatsFormat, out_console, write_csv
+from .common import StatsFormat, out_console, write_records_csv
 
 
 class StatsView(StrEnum):
@@ -138,6 +138,6 @@ def show(store: Store, view: StatsView, by: str, f: LaunchFilter, definition: st
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif fmt is StatsFormat.csv:
-        write_csv(rows)
+        write_records_csv(rows)
     else:
         out_console().print(TABLES[view](rows, by))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -232,17 +232,60 @@ class Store:
         for every page."""
         if self._cache is None or limit is None:
             return query.launch_rows(conn, f, order, limit, offset)
-        ids = self._cache.remember(self._cache.orders, (self.version(), order, f.key()),
-                                   lambda: query.ordered_ids(conn, f, order))
-        return query.rows_by_id(conn, ids[offset:offset + limit])
+        return query.rows_by_id(conn, self._ordered(conn, f, order)[offset:offset + limit])
+
+    def _ordered(self, conn: Connection, f: LaunchFilter, order: str) -> Sequence[int]:
+        if self._cache is None:
+            return query.ordered_ids(conn, f, order)
+        return self._cache.remember(self._cache.orders, (self.version(), order, f.key()),
+                                    lambda: query.ordered_ids(conn, f, order))
+
+    def ordered_ids(self, filter: LaunchFilter, order: str = "date") -> Sequence[int]:
+        """The id of every matching entry, in ``order`` (kept per filter when serving)."""
+        with self.engine.connect() as conn:
+            return self._ordered(conn, filter, order)
+
+    def table(self, name: str, filter: LaunchFilter, *, order: str = "date",
+              ids: Sequence[int] | None = None) -> Iterator[tuple[Any, ...]]:
+        """The rows of the launches or payloads table (:data:`kosmochron.tables.LAUNCH_COLUMNS`,
+        ``PAYLOAD_COLUMNS``) of every matching entry (or of ``ids``) in ``order``,
+        fetched a batch at a time (:mod:`.rows`): a view's whole download."""
+        from . import rows
+
+        fetch = {"launches": rows.launch_table, "payloads": rows.payload_table}.get(name)
+        if fetch is None:
+            raise QueryError(f"bad table {name!r}: expected launches or payloads")
+        return rows.stream(self.engine, self.ordered_ids(filter, order) if ids is None else ids,
+                           fetch)
+
+    def payload_records(self, filter: LaunchFilter, *,
+                        order: str = "date") -> Iterator[dict[str, Any]]:
+        """:meth:`payloads`' records of every matching entry in ``order``, a batch at a time."""
+        from . import rows
+
+        return rows.stream(self.engine, self.ordered_ids(filter, order), rows.payload_records)
+
+    def launches_json_all(self, filter: LaunchFilter, *,
+                          order: str = "date") -> Iterator[LaunchJSON]:
+        """:meth:`launches_json` of every matching entry, a batch at a time."""
+        from . import rows
+
+        def fetch(conn: Connection, batch: Sequence[int]) -> list[LaunchJSON]:
+            return self._launches_json(conn, query.rows_by_id(conn, batch))
+
+        return rows.stream(self.engine, self.ordered_ids(filter, order), fetch)
 
     def launches_json(self, filter: LaunchFilter, *, order: str = "date", limit: int | None = None,
                       offset: int = 0) -> list[LaunchJSON]:
         """:meth:`launches` already serialised: each entry in the JSON contract as UTF-8
         bytes, for an API that only passes them on (kept between requests when serving)."""
         with self.engine.connect() as conn:
-            rows = self._launch_rows(conn, filter, order, limit, offset)
-            item_ids = query.item_ids(conn, [row[0] for row in rows])
+            return self._launches_json(conn, self._launch_rows(conn, filter, order, limit,
+                                                               offset))
+
+    def _launches_json(self, conn: Connection,
+                       rows: list[tuple[int, str, int, str]]) -> list[LaunchJSON]:
+        item_ids = query.item_ids(conn, [row[0] for row in rows])
         from .serving import entry_bytes
 
         build = entry_bytes if self._cache is None else self._cache.launch_json
@@ -335,14 +378,14 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(
                 sa.select(table.c.id, table.c.name, table.c.slug).order_by(table.c.name))]
 
-    def export(self, fmt: str, out: str | Path | IO[str] | None = None,
-               filter: LaunchFilter | None = None) -> list[Path] | None:
+    def export(self, fmt: str, out: str | Path | IO[str] | IO[bytes] | None = None,
+               filter: LaunchFilter | None = None, table: str | None = None) -> list[Path] | None:
         """Write the stored entries as json, ndjson, csv, parquet or gcat-tsv; see
         :func:`kosmochron.store.dumps.export` for where each format goes."""
         from . import dumps
 
         with self.engine.connect() as conn:
-            return dumps.export(conn, fmt, out, filter)
+            return dumps.export(conn, fmt, out, filter, table)
 
     # -- validation ----------------------------------------------------------
 

@@ -88,7 +88,7 @@ PAYLOAD_COLUMNS = ("id", "entry_id", "seq", "line", "name", "payload", "mass_kg"
                    "inclination_deg", "period_min", "duration_days", "summary")
 
 
-def _payload_select() -> sa.Select[Any]:
+def payload_select() -> sa.Select[Any]:
     names = {kind: ENTITY_TABLES[kind].alias(f"{kind}_e") for kind in
              ("nation", "agency", "program", "type")}
     base = items.join(entries, entries.c.id == items.c.entry_id)
@@ -104,7 +104,7 @@ def _payload_select() -> sa.Select[Any]:
                      entries.c.outcome.label("launch_outcome")).select_from(base)
 
 
-def _payload_dict(row: Any) -> dict[str, Any]:
+def payload_dict(row: Any) -> dict[str, Any]:
     record = dict(row._mapping)
     if record.get("decay_date") is not None:
         record["decay_date"] = str(record["decay_date"])
@@ -115,20 +115,20 @@ def payloads(conn: Connection, f: LaunchFilter, limit: int | None = 100,
              offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Payloads of the entries matching ``f`` (and the total), in launch order."""
     clauses = where(conn, f)
-    query = _payload_select().where(*clauses).order_by(entries.c.date_start, entries.c.id,
+    query = payload_select().where(*clauses).order_by(entries.c.date_start, entries.c.id,
                                                       items.c.seq).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     total = conn.execute(sa.select(sa.func.count()).select_from(
         items.join(entries, entries.c.id == items.c.entry_id)).where(*clauses)).scalar_one()
-    return [_payload_dict(r) for r in conn.execute(query)], int(total)
+    return [payload_dict(r) for r in conn.execute(query)], int(total)
 
 
 def payload(conn: Connection, payload_id: int) -> dict[str, Any]:
-    row = conn.execute(_payload_select().where(items.c.id == payload_id)).first()
+    row = conn.execute(payload_select().where(items.c.id == payload_id)).first()
     if row is None:
         raise QueryError(f"no payload with id {payload_id}")
-    record = _payload_dict(row)
+    record = payload_dict(row)
     record["narrative"] = conn.execute(
         sa.select(items.c.narrative).where(items.c.id == payload_id)).scalar()
     return record

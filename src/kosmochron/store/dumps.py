@@ -35,12 +35,13 @@ so an interrupted export never leaves a truncated table behind.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import io
 import os
 import re
 import sys
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +50,9 @@ from sqlalchemy.engine import Connection, Row
 
 from ..export import diagnostic_json, dumps, entry_json, ndjson_line, source_json
 from ..model import Diagnostic, Source
+from ..tables import LAUNCH_COLUMNS as LAUNCH_COLUMNS  # the tables' columns, re-exported
+from ..tables import PAYLOAD_COLUMNS as PAYLOAD_COLUMNS
+from ..tables import CsvWriter
 from .crosswalk import GCAT_CITATION
 from .query import LaunchFilter, QueryError, reparse, where
 from .schema import ENTITY_TABLES, diagnostics, entries, items, sources
@@ -56,24 +60,6 @@ from .schema import ENTITY_TABLES, diagnostics, entries, items, sources
 FORMATS = ("json", "ndjson", "csv", "parquet", "gcat-tsv")
 #: Rows fetched from the database per round trip (and per Parquet row group).
 BATCH_ROWS = 5000
-
-#: (column, type) of the launches table; the type names the Parquet type.
-LAUNCH_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "int"), ("source", "str"), ("line", "int"), ("kind", "str"), ("date_text", "str"),
-    ("date_precision", "str"), ("date_start", "date"), ("date_end", "date"),
-    ("time_utc", "str"), ("site", "str"), ("complex", "str"), ("lv_family", "str"),
-    ("vehicle", "str"), ("configuration", "str"), ("outcome", "str"), ("failure", "str"),
-    ("failed_stage", "str"), ("has_errors", "bool"), ("payload_count", "int"))
-#: (column, type) of the payloads table.
-PAYLOAD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "int"), ("launch_id", "int"), ("seq", "int"), ("line", "int"), ("name", "str"),
-    ("payload", "str"), ("mass_kg", "float"), ("mass_lb", "float"), ("nation", "str"),
-    ("agency", "str"), ("program", "str"), ("class", "str"), ("type", "str"),
-    ("spacecraft", "str"), ("decay_date", "date"), ("satcat", "int"), ("cospar", "str"),
-    ("cospar_kind", "str"), ("cospar_normalized", "str"), ("cospar_gcat", "str"),
-    ("apogee_km", "float"), ("perigee_km", "float"), ("inclination_deg", "float"),
-    ("period_min", "float"), ("duration_days", "float"), ("summary", "str"),
-    ("narrative", "str"))
 
 #: GCAT launch.tsv columns we can fill (J. McDowell's names), in GCAT's order.
 GCAT_LAUNCH_COLUMNS = ("#Launch_Tag", "Launch_Date", "LV_Type", "Variant", "Launch_Site",
@@ -83,20 +69,30 @@ GCAT_PAYLOAD_COLUMNS = ("#JCAT", "Piece", "Name", "PLName", "LDate", "Launch_Tag
                         "Class", "Category", "Result", "Mass", "Perigee", "Apogee", "Inc",
                         "DDate", "Comment")
 
-Out = str | Path | IO[str] | None
+Out = str | Path | IO[str] | IO[bytes] | None
 
 
-def export(conn: Connection, fmt: str, out: Out = None,
-           filter: LaunchFilter | None = None) -> list[Path] | None:
+#: The two tables of the table formats, and the file name suffix of each format.
+TABLES = ("launches", "payloads")
+SUFFIXES = {"csv": ".csv", "parquet": ".parquet", "gcat-tsv": ".tsv"}
+
+
+def export(conn: Connection, fmt: str, out: Out = None, filter: LaunchFilter | None = None,
+           table: str | None = None) -> list[Path] | None:
     """Write the stored entries matching ``filter`` in format ``fmt``.
 
     ``json``/``ndjson`` go to the text stream ``out`` (stdout when None) or to the
-    file at path ``out`` (its path is returned).  The table formats need ``out``
-    to be a directory (created if needed) and return the files written there.
-    With no filter every entry is exported, events included, except for
-    ``gcat-tsv``, whose launch list holds launches only, as GCAT's does."""
+    file at path ``out`` (its path is returned).  The table formats write both
+    tables into the directory ``out`` (created if needed) and return the files
+    written there; or one table (``table``: launches, the default, or payloads)
+    to the stream ``out``, or to the file ``out`` when its name ends in the
+    format's suffix (``.csv``, ``.parquet``, ``.tsv``).  With no filter every
+    entry is exported, events included, except for ``gcat-tsv``, whose launch
+    list holds launches only, as GCAT's does."""
     if fmt not in FORMATS:
         raise QueryError(f"bad export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if table is not None and table not in TABLES:
+        raise QueryError(f"bad table {table!r}: expected launches or payloads")
     if filter is None:
         filter = LaunchFilter(kind="launch" if fmt == "gcat-tsv" else None)
     if conn.dialect.name == "postgresql":
@@ -106,23 +102,53 @@ def export(conn: Connection, fmt: str, out: Out = None,
     if fmt in ("json", "ndjson"):
         write = write_json if fmt == "json" else write_ndjson
         if not isinstance(out, str | Path):
-            write(conn, sys.stdout if out is None else out, filter)
+            write(conn, sys.stdout if out is None else out, filter)  # type: ignore[arg-type]
             return None
         path = Path(out)
         with _replacing(path) as part, part.open("w", encoding="utf-8", newline="\n") as f:
             write(conn, f, filter)
         return [path]
-    if not isinstance(out, str | Path):
+    if out is None:
         raise QueryError(f"the {fmt} export writes two files: give a directory to write "
                          "them into, e.g. ./kosmochron-export")
-    directory = Path(out)
-    if directory.exists() and not directory.is_dir():
-        raise QueryError(f"{directory}: error: not a directory; the {fmt} export writes "
-                         "two files into a directory")
-    directory.mkdir(parents=True, exist_ok=True)
+    if not isinstance(out, str | Path):
+        write_table(conn, fmt, out, table or "launches", filter)
+        return None
+    path = Path(out)
+    if path.suffix == SUFFIXES[fmt] and not path.is_dir():
+        with _replacing(path) as part, part.open("wb") as f:
+            write_table(conn, fmt, f, table or "launches", filter)
+        return [path]
+    if path.exists() and not path.is_dir():
+        raise QueryError(f"{path}: error: not a directory; the {fmt} export writes "
+                         f"two files into a directory (or one table to a {SUFFIXES[fmt]} file)")
+    path.mkdir(parents=True, exist_ok=True)
     writers: dict[str, Callable[[Connection, Path, LaunchFilter], list[Path]]] = {
         "csv": write_csv, "parquet": write_parquet, "gcat-tsv": write_gcat_tsv}
-    return writers[fmt](conn, directory, filter)
+    return writers[fmt](conn, path, filter)
+
+
+def write_table(conn: Connection, fmt: str, out: IO[str] | IO[bytes], table: str,
+                f: LaunchFilter) -> None:
+    """One table of a table format to a stream: a binary one, or a text one (Parquet
+    then goes to its underlying binary buffer, as for stdout)."""
+    if fmt == "parquet":
+        if isinstance(out, io.TextIOBase):  # stdout: Parquet is bytes
+            out.flush()
+            out = out.buffer  # type: ignore[attr-defined]
+        parquet_table(conn, out, table, f)  # type: ignore[arg-type]
+        return
+    text: IO[str] = out if isinstance(out, io.TextIOBase) else \
+        io.TextIOWrapper(out, encoding="utf-8", newline="")  # type: ignore[type-var]
+    try:
+        if fmt == "csv":
+            csv_table(conn, text, table, f)
+        else:
+            (gcat_launches_tsv if table == "launches" else gcat_payloads_tsv)(conn, text, f)
+    finally:
+        text.flush()
+        if isinstance(text, io.TextIOWrapper) and text is not out:
+            text.detach()
 
 
 class _replacing:
@@ -143,11 +169,15 @@ class _replacing:
             self.part.unlink(missing_ok=True)
 
 
+@contextmanager
 def _stream(conn: Connection,
-            query: sa.Select[Any]) -> Generator[Sequence[Row[Any]], None, None]:
-    """Rows in batches; ``yield_per`` makes it a server-side cursor on PostgreSQL."""
+            query: sa.Select[Any]) -> Generator[Iterator[Sequence[Row[Any]]], None, None]:
+    """Rows in batches (``with _stream(…) as batches``); ``yield_per`` makes it a
+    server-side cursor on PostgreSQL.  The cursor is closed when the caller stops
+    early too (a reader that closed the pipe), while its connection is still open,
+    not later by the garbage collector."""
     with conn.execution_options(yield_per=BATCH_ROWS).execute(query) as result:
-        yield from result.partitions()
+        yield result.partitions()
 
 
 # -- the parser's contract -----------------------------------------------------
@@ -163,22 +193,21 @@ def write_json(conn: Connection, out: IO[str], f: LaunchFilter) -> None:
     for src in conn.execute(sa.select(sources).order_by(sources.c.id)).all():
         query = (sa.select(entries.c.line, entries.c.raw)
                  .where(entries.c.source_id == src.id, *clauses).order_by(entries.c.seq))
-        batches = _stream(conn, query)
-        batch = next(batches, None)
-        if batch is None and filtered:
-            batches.close()
-            continue
-        out.write("\n" if first_doc else ",\n")
-        first_doc = False
-        out.write(f'{{"source": {dumps(source_json(Source(src.path, src.sha256, src.title)))},'
-                  '\n "entries": [')
-        n = 0
-        while batch is not None:
-            for row in batch:
-                out.write(",\n  " if n else "\n  ")
-                out.write(dumps(entry_json(reparse(row.raw, src.path, row.line))))
-                n += 1
+        with _stream(conn, query) as batches:
             batch = next(batches, None)
+            if batch is None and filtered:
+                continue
+            out.write("\n" if first_doc else ",\n")
+            first_doc = False
+            out.write(f'{{"source": {dumps(source_json(Source(src.path, src.sha256, src.title)))}'
+                      ',\n "entries": [')
+            n = 0
+            while batch is not None:
+                for row in batch:
+                    out.write(",\n  " if n else "\n  ")
+                    out.write(dumps(entry_json(reparse(row.raw, src.path, row.line))))
+                    n += 1
+                batch = next(batches, None)
         diag = sa.select(diagnostics).where(diagnostics.c.source_id == src.id)
         if filtered:
             diag = diag.where(diagnostics.c.entry_id.in_(
@@ -194,8 +223,9 @@ def write_ndjson(conn: Connection, out: IO[str], f: LaunchFilter) -> None:
     query = (sa.select(sources.c.path, entries.c.line, entries.c.raw)
              .join(sources, sources.c.id == entries.c.source_id)
              .where(*where(conn, f)).order_by(entries.c.source_id, entries.c.seq))
-    for batch in _stream(conn, query):
-        out.writelines(ndjson_line(reparse(r.raw, r.path, r.line), r.path) for r in batch)
+    with _stream(conn, query) as batches:
+        for batch in batches:
+            out.writelines(ndjson_line(reparse(r.raw, r.path, r.line), r.path) for r in batch)
 
 
 # -- the tables ------------------------------------------------------------------
@@ -207,8 +237,10 @@ def _entity(kind: str) -> sa.FromClause:
     return ENTITY_TABLES[kind].alias(f"x_{kind}")
 
 
-def launch_query(conn: Connection, f: LaunchFilter) -> sa.Select[Any]:
-    """The launches table (:data:`LAUNCH_COLUMNS`) for the entries matching ``f``."""
+def launch_query(conn: Connection, f: LaunchFilter | None,
+                 ids: Sequence[int] | None = None) -> sa.Select[Any]:
+    """The launches table (:data:`LAUNCH_COLUMNS`) for the entries matching ``f``, or
+    for the entries ``ids`` (in source order either way)."""
     e = entries
     counted = items.alias("x_counted")
     # A correlated count (an index lookup per launch), not a join to a grouped
@@ -231,13 +263,21 @@ def launch_query(conn: Connection, f: LaunchFilter) -> sa.Select[Any]:
                       config.c.name.label("configuration"), e.c.outcome, e.c.failure,
                       e.c.failed_stage, e.c.has_errors,
                       payload_count.label("payload_count"))
-            .select_from(base).where(*where(conn, f)).order_by(e.c.source_id, e.c.seq))
+            .select_from(base).where(*_chosen(conn, f, ids)).order_by(e.c.source_id, e.c.seq))
 
 
-def payload_query(conn: Connection, f: LaunchFilter,
-                  *extra: sa.ColumnElement[Any]) -> sa.Select[Any]:
+def _chosen(conn: Connection, f: LaunchFilter | None,
+            ids: Sequence[int] | None) -> list[sa.ColumnElement[bool]]:
+    if ids is not None:
+        return [entries.c.id.in_(list(ids))]
+    return where(conn, f or LaunchFilter(kind=None))
+
+
+def payload_query(conn: Connection, f: LaunchFilter | None, *extra: sa.ColumnElement[Any],
+                  ids: Sequence[int] | None = None) -> sa.Select[Any]:
     """The payloads table (:data:`PAYLOAD_COLUMNS`, then ``extra`` columns of
-    ``entries``) for the items of the entries matching ``f``."""
+    ``entries``) for the items of the entries matching ``f`` (or of the entries
+    ``ids``)."""
     it = items.alias("x_items")
     nation, agency, program, kind = (_entity(k) for k in ("nation", "agency", "program", "type"))
     base = (it.join(entries, entries.c.id == it.c.entry_id)
@@ -253,27 +293,35 @@ def payload_query(conn: Connection, f: LaunchFilter,
                       c.satcat, c.cospar, c.cospar_kind, c.cospar_normalized, c.cospar_gcat,
                       c.apogee_km, c.perigee_km, c.inclination_deg, c.period_min,
                       c.duration_days, c.summary, c.narrative, *extra)
-            .select_from(base).where(*where(conn, f))
+            .select_from(base).where(*_chosen(conn, f, ids))
             .order_by(entries.c.source_id, entries.c.seq, c.seq))
 
 
-def _csv_cell(value: object) -> object:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def _table(conn: Connection, table: str, f: LaunchFilter) -> tuple[
+        tuple[tuple[str, str], ...], sa.Select[Any]]:
+    if table == "launches":
+        return LAUNCH_COLUMNS, launch_query(conn, f)
+    return PAYLOAD_COLUMNS, payload_query(conn, f)
+
+
+def csv_table(conn: Connection, out: IO[str], table: str, f: LaunchFilter) -> None:
+    """One table (``launches`` or ``payloads``) as CSV with a header row, through the
+    one CSV writer (:class:`kosmochron.tables.CsvWriter`)."""
+    columns, query = _table(conn, table, f)
+    writer = CsvWriter(out)
+    writer.header([column for column, _ in columns])
+    with _stream(conn, query) as batches:
+        for batch in batches:
+            writer.rows(batch)
 
 
 def write_csv(conn: Connection, directory: Path, f: LaunchFilter) -> list[Path]:
     """``launches.csv`` and ``payloads.csv`` with a header row each."""
     written = []
-    for name, columns, query in (("launches", LAUNCH_COLUMNS, launch_query(conn, f)),
-                                 ("payloads", PAYLOAD_COLUMNS, payload_query(conn, f))):
+    for name in TABLES:
         path = directory / f"{name}.csv"
         with _replacing(path) as part, part.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([column for column, _ in columns])
-            for batch in _stream(conn, query):
-                writer.writerows([_csv_cell(v) for v in row] for row in batch)
+            csv_table(conn, out, name, f)
         written.append(path)
     return written
 
@@ -287,21 +335,27 @@ def arrow_schema(columns: Sequence[tuple[str, str]]) -> Any:
     return pa.schema([pa.field(name, types[kind]) for name, kind in columns])
 
 
-def write_parquet(conn: Connection, directory: Path, f: LaunchFilter) -> list[Path]:
-    """``launches.parquet`` and ``payloads.parquet``, one row group per batch."""
+def parquet_table(conn: Connection, out: Path | IO[bytes], table: str, f: LaunchFilter) -> None:
+    """One table as Parquet, one row group per batch."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    columns, query = _table(conn, table, f)
+    schema = arrow_schema(columns)
+    with pq.ParquetWriter(out, schema) as writer, _stream(conn, query) as batches:
+        for batch in batches:
+            arrays = [pa.array(list(values), type=field.type) for values, field
+                      in zip(zip(*batch, strict=True), schema, strict=True)]
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
+
+
+def write_parquet(conn: Connection, directory: Path, f: LaunchFilter) -> list[Path]:
+    """``launches.parquet`` and ``payloads.parquet``, one row group per batch."""
     written = []
-    for name, columns, query in (("launches", LAUNCH_COLUMNS, launch_query(conn, f)),
-                                 ("payloads", PAYLOAD_COLUMNS, payload_query(conn, f))):
+    for name in TABLES:
         path = directory / f"{name}.parquet"
-        schema = arrow_schema(columns)
-        with _replacing(path) as part, pq.ParquetWriter(part, schema) as writer:
-            for batch in _stream(conn, query):
-                arrays = [pa.array(list(values), type=field.type)
-                          for values, field in zip(zip(*batch, strict=True), schema, strict=True)]
-                writer.write_batch(pa.record_batch(arrays, schema=schema))
+        with _replacing(path) as part:
+            parquet_table(conn, part, name, f)
         written.append(path)
     return written
 
@@ -364,6 +418,41 @@ def _fail_code(row: Row[Any]) -> str | None:
     return f"S{stage}" if stage.isdigit() else str(stage)
 
 
+_CREDIT = f"# Kosmochron export in the style of GCAT's {{}} (format: {GCAT_CITATION})\n"
+
+
+def gcat_launches_tsv(conn: Connection, out: IO[str], f: LaunchFilter) -> None:
+    """The launches as GCAT's ``launch.tsv`` (see :func:`write_gcat_tsv`)."""
+    out.write("\t".join(GCAT_LAUNCH_COLUMNS) + "\n" + _CREDIT.format("launch.tsv"))
+    with _stream(conn, launch_query(conn, f)) as batches:
+        for batch in batches:
+            for r in batch:
+                code = {"success": "OS", "failure": "OF"}.get(r.outcome or "")
+                unknown = r.date_precision == "unknown"
+                notes = "; ".join(x for x in (r.failure, unknown and f"date: {r.date_text}") if x)
+                cells = (r.id, gcat_date(r.date_precision, r.date_start, r.date_end, r.time_utc),
+                         r.vehicle, r.configuration, r.site, r.complex, code, _fail_code(r),
+                         notes)
+                out.write("\t".join(map(_tsv, cells)) + "\n")
+
+
+def gcat_payloads_tsv(conn: Connection, out: IO[str], f: LaunchFilter) -> None:
+    """The payloads as GCAT's ``psatcat.tsv`` (see :func:`write_gcat_tsv`)."""
+    extra = (entries.c.date_precision.label("l_precision"), entries.c.date_start.label("l_start"),
+             entries.c.date_end.label("l_end"), entries.c.outcome.label("l_outcome"))
+    out.write("\t".join(GCAT_PAYLOAD_COLUMNS) + "\n" + _CREDIT.format("psatcat.tsv"))
+    with _stream(conn, payload_query(conn, f, *extra)) as batches:
+        for batch in batches:
+            for r in batch:
+                item = (None if r.satcat is None else f"S{r.satcat:05d}", r.cospar_gcat, r.name,
+                        r.payload, gcat_date(r.l_precision, r.l_start, r.l_end), r.launch_id,
+                        r.program, None, r._mapping["class"],
+                        "F" if r.l_outcome == "failure" else None,
+                        r.mass_kg, r.perigee_km, r.apogee_km, r.inclination_deg, r.decay_date,
+                        r.type)
+                out.write("\t".join(map(_tsv, item)) + "\n")
+
+
 def write_gcat_tsv(conn: Connection, directory: Path, f: LaunchFilter) -> list[Path]:
     """``launches.tsv`` and ``payloads.tsv`` with GCAT's column names where ours map
     to them (``-`` for empty, as GCAT does), so GCAT tooling can read them.
@@ -373,30 +462,10 @@ def write_gcat_tsv(conn: Connection, directory: Path, f: LaunchFilter) -> list[P
     GCAT's tag; ``JCAT`` is ``S`` and the satellite number when there is one.  The
     chronology's ``Class`` (e.g. ``Planetary``) is a mission category, so it goes in
     ``Category``; GCAT's ``Class`` (A/B/C/D owner class) is unknown here and is ``-``."""
-    credit = f"# Kosmochron export in the style of GCAT's {{}} (format: {GCAT_CITATION})\n"
-    launches_path, payloads_path = directory / "launches.tsv", directory / "payloads.tsv"
-    with _replacing(launches_path) as part, part.open("w", encoding="utf-8", newline="") as out:
-        out.write("\t".join(GCAT_LAUNCH_COLUMNS) + "\n" + credit.format("launch.tsv"))
-        for batch in _stream(conn, launch_query(conn, f)):
-            for r in batch:
-                code = {"success": "OS", "failure": "OF"}.get(r.outcome or "")
-                unknown = r.date_precision == "unknown"
-                notes = "; ".join(x for x in (r.failure, unknown and f"date: {r.date_text}") if x)
-                cells = (r.id, gcat_date(r.date_precision, r.date_start, r.date_end, r.time_utc),
-                         r.vehicle, r.configuration, r.site, r.complex, code, _fail_code(r),
-                         notes)
-                out.write("\t".join(map(_tsv, cells)) + "\n")
-    extra = (entries.c.date_precision.label("l_precision"), entries.c.date_start.label("l_start"),
-             entries.c.date_end.label("l_end"), entries.c.outcome.label("l_outcome"))
-    with _replacing(payloads_path) as part, part.open("w", encoding="utf-8", newline="") as out:
-        out.write("\t".join(GCAT_PAYLOAD_COLUMNS) + "\n" + credit.format("psatcat.tsv"))
-        for batch in _stream(conn, payload_query(conn, f, *extra)):
-            for r in batch:
-                item = (None if r.satcat is None else f"S{r.satcat:05d}", r.cospar_gcat, r.name,
-                         r.payload, gcat_date(r.l_precision, r.l_start, r.l_end), r.launch_id,
-                         r.program, None, r._mapping["class"],
-                         "F" if r.l_outcome == "failure" else None,
-                         r.mass_kg, r.perigee_km, r.apogee_km, r.inclination_deg, r.decay_date,
-                         r.type)
-                out.write("\t".join(map(_tsv, item)) + "\n")
-    return [launches_path, payloads_path]
+    written = []
+    for name, write in (("launches", gcat_launches_tsv), ("payloads", gcat_payloads_tsv)):
+        path = directory / f"{name}.tsv"
+        with _replacing(path) as part, part.open("w", encoding="utf-8", newline="") as out:
+            write(conn, out, f)
+        written.append(path)
+    return written

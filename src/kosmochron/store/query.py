@@ -68,6 +68,8 @@ class LaunchFilter:
     program: str | None = None
     nation: str | None = None
     agency: str | None = None
+    #: A payload's spacecraft type (the ``type`` entities).
+    type: str | None = None
     outcome: Literal["success", "failure"] | None = None
     failed_stage: str | None = None
     cospar: str | None = None
@@ -142,7 +144,8 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     item_clauses: list[sa.ColumnElement[bool]] = []
     for column, table, value in ((items.c.program_id, ENTITY_TABLES["program"], f.program),
                                  (items.c.nation_id, ENTITY_TABLES["nation"], f.nation),
-                                 (items.c.agency_id, ENTITY_TABLES["agency"], f.agency)):
+                                 (items.c.agency_id, ENTITY_TABLES["agency"], f.agency),
+                                 (items.c.type_id, ENTITY_TABLES["type"], f.type)):
         if value:
             item_clauses.append(column.in_(_entity_ids(table, value)))
     if f.cospar:

@@ -1,0 +1,70 @@
+"""Whole views as tables: the rows of a view's entries, in the view's order, a batch
+at a time.
+
+A download gives everything a view lists under its filters, not one page of it,
+and a big one must neither hold memory nor a database connection for as long as
+the client takes to read it.  So the view's entry ids are found first, in order
+(an array of integers, which a server keeps anyway to page by slicing), and the
+rows are fetched :data:`BATCH` ids at a time, each batch on a short connection of
+its own.  The tables are :mod:`kosmochron.store.dumps`' launches and payloads
+tables (:data:`kosmochron.tables.LAUNCH_COLUMNS`, ``PAYLOAD_COLUMNS``); the API's
+payload objects come from :mod:`kosmochron.store.browse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection, Engine
+
+from . import browse, dumps
+from .schema import entries, items
+
+#: Entries per batch (and per round trip).
+BATCH = 500
+
+T = TypeVar("T")
+
+
+def batches(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def stream(engine: Engine, ids: Sequence[int],
+           fetch: Callable[[Connection, Sequence[int]], list[T]]) -> Iterator[T]:
+    """``fetch`` of each batch of ``ids``, on a connection that is closed before the
+    batch is handed on (the caller may take its time)."""
+    for batch in batches(ids):
+        with engine.connect() as conn:
+            found = fetch(conn, batch)
+        yield from found
+
+
+def _in_order(rows: list[Any], ids: Sequence[int], key: Callable[[Any], int]) -> list[Any]:
+    """``rows`` in the order of ``ids`` (rows of one id keep their own order)."""
+    place = {id_: n for n, id_ in enumerate(ids)}
+    return sorted(rows, key=lambda row: place[key(row)])
+
+
+def launch_table(conn: Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of the launches table for the entries ``ids``, in that order."""
+    rows = [tuple(r) for r in conn.execute(dumps.launch_query(conn, None, ids=ids))]
+    return _in_order(rows, ids, lambda row: int(row[0]))
+
+
+def payload_table(conn: Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of the payloads table for the items of the entries ``ids``, in that order
+    (each entry's payloads in source order)."""
+    rows = [tuple(r) for r in conn.execute(dumps.payload_query(conn, None, ids=ids))]
+    return _in_order(rows, ids, lambda row: int(row[1]))
+
+
+def payload_records(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The API's payload objects (:func:`kosmochron.store.browse.payloads`) of the items
+    of the entries ``ids``, in that order."""
+    query = (browse.payload_select().where(items.c.entry_id.in_(list(ids)))
+             .order_by(entries.c.id, items.c.seq))
+    found = [browse.payload_dict(r) for r in conn.execute(query)]
+    return _in_order(found, ids, lambda record: int(record["entry_id"]))
