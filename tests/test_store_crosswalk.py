@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from db_support import GCAT_SAMPLE, SEED_TEXT, row_counts, write_text
 from kosmochron.store import Store
-from kosmochron.store.crosswalk import GcatError, gcat_date, read_psatcat
+from kosmochron.store.crosswalk import COLUMNS, GcatError, gcat_date, read_psatcat
 from kosmochron.store.schema import entries, gcat_links, gcat_payloads, items, sources
 
 pytest_plugins = ["db_support"]
@@ -52,7 +52,8 @@ def test_read_psatcat() -> None:
     sputnik = rows["S00002"]
     assert sputnik == ("S00002", 2, "1957 ALP 2", "First Sputnik", "1957 Oct  4",
                        dt.date(1957, 10, 4), "Sputnik", "C", "TECH", "S", "SU",
-                       "A/AC.105/INF.002", "First Earth satellite")
+                       "A/AC.105/INF.002", "First Earth satellite", "1957 Oct 27",
+                       dt.date(1957, 10, 27), dt.date(1957, 10, 27), 227.0, 947.0, 65.1)
     # A '-' is no value; CSV-style quotes are taken off ('""' is one quote).
     assert rows["S00443"][3] is None
     assert rows["S00443"][12] == "Mars probe, failed"
@@ -60,6 +61,33 @@ def test_read_psatcat() -> None:
     assert rows["S00269"][2] == "1962 IOT 1"
     assert rows["S19281"][1:4] == (19281, "1988-058A", "Phobos-1")
     assert rows["S19281"][12] == "Phobos probe, failed"
+
+
+def test_last_contact_and_un_orbit() -> None:
+    """TLast as written and the days it allows (a '?' widens it by one unit either
+    side, a month is its days); the UN-registered perigee, apogee and inclination."""
+    rows = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in read_psatcat(GCAT_SAMPLE)}
+    cosmos419 = rows["S05221"]
+    assert (cosmos419["t_last"], cosmos419["t_last_start"], cosmos419["t_last_end"]) == (
+        "1971 May 10?", dt.date(1971, 5, 9), dt.date(1971, 5, 11))
+    assert (cosmos419["un_perigee_km"], cosmos419["un_apogee_km"], cosmos419["un_inc_deg"]) \
+        == (158.0, 174.0, 51.4)
+    assert (rows["S01454"]["t_last_start"], rows["S01454"]["t_last_end"]) == (
+        dt.date(1966, 12, 1), dt.date(1966, 12, 31))  # "1966 Dec"
+    assert (rows["S05252"]["t_last_start"], rows["S05252"]["t_last_end"]) == (
+        dt.date(1972, 7, 1), dt.date(1972, 9, 30))  # "1972 Aug?"
+    mars2 = rows["S05234"]  # no UN orbit: '-'
+    assert (mars2["un_perigee_km"], mars2["un_apogee_km"], mars2["un_inc_deg"]) == (None,) * 3
+
+
+def test_stored_rows_keep_last_contact_and_un_orbit(store: Store) -> None:
+    store.import_gcat(GCAT_SAMPLE)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(gcat_payloads).where(gcat_payloads.c.jcat == "S05221")
+                           ).one()._mapping
+    assert (row["t_last"], row["t_last_start"], row["t_last_end"]) == (
+        "1971 May 10?", dt.date(1971, 5, 9), dt.date(1971, 5, 11))
+    assert (row["un_perigee_km"], row["un_apogee_km"], row["un_inc_deg"]) == (158, 174, 51.4)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -11,12 +11,14 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..gcatcodes import parse_gcat_date
 from .db import BulkWriter
 from .schema import gcat_links, gcat_payloads
 
@@ -24,7 +26,11 @@ GCAT_CITATION = "J. McDowell, GCAT, planet4589.org"
 _MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name}
 _GCAT_DATE = re.compile(r"(\d{4})\s+([A-Z][a-z]{2})\s+(\d{1,2})")
 COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_date", "program",
-           "class", "category", "result", "un_state", "un_reg", "comment")
+           "class", "category", "result", "un_state", "un_reg", "comment", "t_last",
+           "t_last_start", "t_last_end", "un_perigee_km", "un_apogee_km", "un_inc_deg")
+#: The columns holding dates (stored as ISO text on SQLite).
+_DATE_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS)
+                          if c in ("launch_date", "t_last_start", "t_last_end"))
 
 
 class GcatError(ValueError):
@@ -59,6 +65,10 @@ def read_psatcat(path: str | Path) -> list[tuple[object, ...]]:
             raise GcatError(f"{path}:1:1: error: not GCAT's psatcat.tsv: the header lacks "
                             f"{', '.join(sorted(need - set(header)))}")
         col = {name: i for i, name in enumerate(header)}
+
+        def cell(record: list[str], name: str) -> str | None:
+            return _null(record[col[name]]) if name in col else None
+
         for record in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             if not record or record[0].startswith("#"):
                 continue
@@ -66,14 +76,34 @@ def read_psatcat(path: str | Path) -> list[tuple[object, ...]]:
             jcat = record[col["JCAT"]].strip()
             satcat = int(jcat[1:]) if jcat.startswith("S") and jcat[1:].isdigit() else None
             ldate = record[col["LDate"]].strip()
-            rows.append((jcat, satcat, _null(record[col["Piece"]]), _null(record[col["Name"]]),
-                         ldate, gcat_date(ldate), _null(record[col["Program"]]),
-                         _null(record[col["Class"]]), _null(record[col["Category"]]),
-                         _null(record[col["Result"]]),
-                         _null(record[col.get("UNState", -1)]) if "UNState" in col else None,
-                         _null(record[col.get("UNReg", -1)]) if "UNReg" in col else None,
-                         _null(record[col.get("Comment", -1)]) if "Comment" in col else None))
+            t_last = cell(record, "TLast")
+            last = _days(t_last)
+            rows.append((jcat, satcat, cell(record, "Piece"), cell(record, "Name"),
+                         ldate, gcat_date(ldate), cell(record, "Program"), cell(record, "Class"),
+                         cell(record, "Category"), cell(record, "Result"),
+                         cell(record, "UNState"), cell(record, "UNReg"), cell(record, "Comment"),
+                         t_last, *last, _number(cell(record, "UNPerigee")),
+                         _number(cell(record, "UNApogee")), _number(cell(record, "UNInc"))))
     return rows
+
+
+def _days(text: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last days a GCAT date allows (``1972 Aug?``: July to September)."""
+    if text is None:
+        return None, None
+    try:
+        when = parse_gcat_date(text)
+    except ValueError:
+        return None, None
+    return when.first_day, when.last_day
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def import_psatcat(conn: Connection, path: str | Path) -> int:
@@ -82,8 +112,8 @@ def import_psatcat(conn: Connection, path: str | Path) -> int:
     conn.execute(sa.delete(gcat_links))
     conn.execute(sa.delete(gcat_payloads))
     if conn.dialect.name == "sqlite":  # dates as ISO text, as SQLAlchemy stores them there
-        rows = [(*r[:5], r[5].isoformat() if isinstance(r[5], dt.date) else None, *r[6:])
-                for r in rows]
+        rows = [tuple(v.isoformat() if i in _DATE_COLUMNS and isinstance(v, dt.date) else v
+                      for i, v in enumerate(r)) for r in rows]
     imported = len(rows)
     BulkWriter(conn).insert(gcat_payloads, COLUMNS, rows)
     link_source(conn, None)

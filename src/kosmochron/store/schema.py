@@ -207,6 +207,14 @@ gcat_payloads = Table(
     Column("un_state", Text),
     Column("un_reg", Text),
     Column("comment", Text),
+    #: The last contact (``TLast``, GCAT's text) and the days it allows; the orbit the
+    #: launching state registered with the UN (km, km, degrees).
+    Column("t_last", Text),
+    Column("t_last_start", Date),
+    Column("t_last_end", Date),
+    Column("un_perigee_km", Float),
+    Column("un_apogee_km", Float),
+    Column("un_inc_deg", Float),
     Index("ix_gcat_satcat", "satcat"),
     Index("ix_gcat_piece", "piece"),
 )
