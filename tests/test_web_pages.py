@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from conftest import fixture_path
 from kosmochron.store import Store, open_store
-from kosmochron.web import pages as web_pages
+from kosmochron.web import timelines as web_timelines
 from kosmochron.web.pages import router, static_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -413,11 +413,13 @@ def test_unknown_entities_are_404_in_both_forms(client: TestClient, url: str) ->
 def test_the_charts_page(client: TestClient) -> None:
     html = client.get("/charts").text
     kinds = [s.get("class") for s in svgs(html)]
-    assert kinds == ["chart chart-timeline", "chart chart-rates", "chart chart-rates",
-                     "chart chart-bars"]
+    assert kinds == ["chart chart-timeline", "chart chart-cadence",
+                     "chart chart-rates reliability", "chart chart-learning",
+                     "chart chart-rates reliability", "chart chart-bars"]
     timeline = svgs(html)[0]
     assert len(timeline.findall(f".//{SVG_NS}a")) == 21
-    assert "<caption>Success rate by vehicle family</caption>" in html
+    assert "<summary>Reliability as a table</summary>" in html
+    assert 'href="/charts/cadence.svg"' in html and 'href="/charts/reliability.csv"' in html
     data = client.get("/charts.json").json()
     assert len(data["timeline"]) == 21 and data["timeline"][0]["date"] == "1960-10-10"
     proton = next(r for r in data["by_family"] if r["key"] == "Proton")
@@ -508,7 +510,7 @@ def test_big_selections_get_a_timeline_counted_by_year(client: TestClient, store
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Over TIMELINE_POINTS entries (1,000; 5 here, on the seed) every page's timeline
     counts entries per year and family instead of drawing each."""
-    monkeypatch.setattr(web_pages, "TIMELINE_POINTS", 5)
+    monkeypatch.setattr(web_timelines, "TIMELINE_POINTS", 5)
     data = client.get("/charts.json").json()
     assert data["timeline"] == []
     assert sum(b["successes"] + b["failures"] + b["events"] for b in data["timeline_bins"]) == 21

@@ -27,6 +27,7 @@ from ..store import Settings, Store
 from .api import api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
+from .figures import router as figures_router
 from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import error_page, static_dir
 from .pages import router as web_router
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api)
     app.include_router(statistics_api)
     app.include_router(docs)
+    app.include_router(figures_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
     return app

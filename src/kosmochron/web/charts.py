@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..orbits import OrbitFit
+from . import chartkit
 
 SUCCESS = "#1a7f37"
 FAILURE = "#c62828"
@@ -64,17 +65,23 @@ BOLD_CHAR_W = 8.0
 
 
 def _label_width(labels: Sequence[str], most: float = 170.0) -> float:
-    return min(most, 16 + CHAR_W * max((len(s) for s in labels), default=4))
+    """Room for row labels: the widest as measured, at most ``most`` (longer ones are cut)."""
+    return min(most, 16 + max((chartkit.measure(s) for s in labels), default=28.0))
 
 
 def _label(x: float, y: float, text: str, width: float) -> str:
     """A right-aligned row label cut to ``width`` with an ellipsis; a cut label keeps
     its whole text as a tooltip (``<title>``)."""
-    fits = max(3, int((width - 16) / CHAR_W))
-    if len(text) <= fits:
-        return _text(x, y, text, anchor="end")
-    return (f'<text x="{_n(x)}" y="{_n(y)}" fill="{AXIS}" text-anchor="end">'
-            f"<title>{esc(text)}</title>{esc(text[:fits - 1])}…</text>")
+    return chartkit.label(x, y, text, width - 16)
+
+
+def _title(title: str, width: float) -> tuple[list[str], float]:
+    """The chart's title drawn at its top (wrapped, bold: it states the selection), and
+    the height it takes."""
+    lines = chartkit.wrap(title, width - 20, chartkit.TITLE_SIZE, bold=True)
+    parts = [_text(10, 24 + 18 * i, line, size=chartkit.TITLE_SIZE, weight="700")
+             for i, line in enumerate(lines)]
+    return parts, 18.0 * len(lines) + 14
 
 
 def percent(x: float | None) -> str:
@@ -108,7 +115,7 @@ def _legend(x: float, y: float, outcomes: Sequence[tuple[str | None, str]]) -> s
     for outcome, label in outcomes:
         parts.append(marker(outcome, x + 5, y - 4))
         parts.append(_text(x + 14, y, label))
-        x += 24 + CHAR_W * len(label)
+        x += 24 + chartkit.measure(label)
     return "".join(parts)
 
 
@@ -163,6 +170,9 @@ def _timeline_frame(rows: Sequence[str], span: tuple[int, int, int],
         out.append(_text(x, axis_y + 16, str(year), anchor="middle"))
     out.append(f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(width - right)}" '
                f'y2="{_n(axis_y)}" stroke="{AXIS}" stroke-opacity="0.6"/>')
+    out.append(_text(width - right, axis_y + 32, "Year", anchor="end",
+                     size=chartkit.SMALL_SIZE))
+    out.append(_text(8, axis_y + 32, "Rows: vehicle family", size=chartkit.SMALL_SIZE))
     for i, row in enumerate(rows):
         y = top + row_h * i + row_h / 2
         if i % 2:
@@ -241,13 +251,14 @@ def timeline_svg(points: Sequence[TimelinePoint], *, title: str = "Launch timeli
     ``role="img"`` they are hidden from assistive technology, and every launch is
     linked in the list beside the chart."""
     rows = _rows_by_first((_year_fraction(p.when), p.row) for p in points)
-    row_h, top, bottom = 30.0, 34.0, 34.0
+    heading, title_h = _title(title, width)
+    row_h, top, bottom = 30.0, 34.0 + title_h, 40.0
     left = _label_width(rows)
     right = 18.0
     height = top + row_h * max(len(rows), 1) + bottom
-    out = [_open(width, height, title, _timeline_desc(points, rows), "timeline")]
-    out.append(_legend(left, 16, [("success", "success"), ("failure", "failure"),
-                                  (None, "other event")]))
+    out = [_open(width, height, title, _timeline_desc(points, rows), "timeline"), *heading]
+    out.append(_legend(left, title_h + 16, [("success", "success"), ("failure", "failure"),
+                                            (None, "other event")]))
     if not points:
         return _no_entries(out, width, top + row_h / 2 + 4)
     span = _year_span(min(_year_fraction(p.when) for p in points),
@@ -295,15 +306,24 @@ def _bins_desc(bins: Sequence[TimelineBin], rows: Sequence[str]) -> str:
                           for b in bins if b.current)
 
 
-def _bins_legend(left: float, right: float, width: float) -> list[str]:
+#: The row that holds the families beyond a binned timeline's busiest.
+OTHER_ROW = "(other families)"
+
+
+def _bins_legend(left: float, right: float, width: float, top: float,
+                 busiest: int) -> list[str]:
+    """The colours, and the bars' scale: a full row is the busiest year of any family."""
     out = []
     x = left
     for label, colour in (("Successes", SUCCESS), ("Failures", FAILURE),
                           ("Other events", EVENT)):
-        out.append(f'<rect x="{_n(x)}" y="7" width="10" height="10" fill="{colour}"/>')
-        out.append(_text(x + 14, 16, label))
-        x += 30 + CHAR_W * len(label)
-    out.append(_text(width - right, 16, "bar height: entries per year", anchor="end"))
+        out.append(f'<rect x="{_n(x)}" y="{_n(top + 7)}" width="10" height="10" '
+                   f'fill="{colour}"/>')
+        out.append(_text(x + 14, top + 16, label))
+        x += 30 + chartkit.measure(label)
+    scale = (f"Bar height: entries per year; a full row is {busiest:,}"
+             if busiest else "Bar height: entries per year")
+    out.append(_text(left, top + 36, scale, size=chartkit.SMALL_SIZE))
     return out
 
 
@@ -336,11 +356,17 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
     the busiest year of any family, split into successes (green, bottom), failures
     (red, on top) and other events (grey).  Each bar links to its year's entries."""
     rows = _rows_by_first((b.year, b.row) for b in bins)
-    row_h, top, bottom, right = 40.0, 34.0, 34.0, 18.0
+    if OTHER_ROW in rows:  # the families without a row of their own go last
+        rows.remove(OTHER_ROW)
+        rows.append(OTHER_ROW)
+    heading, title_h = _title(title, width)
+    row_h, top, bottom, right = 40.0, 52.0 + title_h, 40.0, 18.0
     left = _label_width(rows)
     height = top + row_h * max(len(rows), 1) + bottom
-    out = [_open(width, height, title, _bins_desc(bins, rows), "timeline timeline-bins")]
-    out += _bins_legend(left, right, width)
+    out = [_open(width, height, title, _bins_desc(bins, rows), "timeline timeline-bins"),
+           *heading]
+    busiest = max((b.total for b in bins), default=0)
+    out += _bins_legend(left, right, width, title_h, busiest)
     if not bins:
         return _no_entries(out, width, top + row_h / 2 + 4)
     span = _year_span(min(b.year for b in bins), max(b.year for b in bins))
@@ -352,7 +378,6 @@ def timeline_bins_svg(bins: Sequence[TimelineBin], *, title: str = "Launch timel
 
     out += _timeline_frame(rows, span, x_of, left=left, right=right, top=top, row_h=row_h,
                            width=width)
-    busiest = max(b.total for b in bins)
     bar_w = max(1.0, band - (1.0 if band > 3 else 0.0))
     for b in bins:
         base = top + row_h * (rows.index(b.row) + 1) - 2

@@ -35,8 +35,9 @@ from ..stats import wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
-from . import charts, filters, transfer_charts
+from . import charts, figures, filters, timelines, transfer_charts
 from .state import FastJSONResponse, HttpError, get_store, report_ready
+from .timelines import Timeline
 
 router = APIRouter(include_in_schema=False)
 #: The stylesheet (and any small local scripts), served at ``/static``.
@@ -205,59 +206,11 @@ def by_year(found: Iterable[StoredEntry]) -> list[tuple[str, list[StoredEntry]]]
     return groups
 
 
-def _point_label(row: dict[str, Any]) -> str:
-    outcome = row["outcome"] or row["kind"]
-    return f"{row['date_text']}: {row['name'] or '(no payload)'} on " \
-           f"{row['family'] or 'unknown family'}, {outcome}"
-
-
-#: More dated entries than this and the timeline counts them per year and family
-#: instead of drawing each (a point is ~300 bytes of SVG and a few pixels wide).
-TIMELINE_POINTS = 1000
-
-
-@dataclass(slots=True)
-class Timeline:
-    """A timeline chart and its data: each entry (``points``), or counts per year and
-    family (``bins``) when the selection has more than :data:`TIMELINE_POINTS`."""
-
-    svg: str
-    points: list[dict[str, Any]]
-    bins: list[dict[str, Any]] | None
-
-    def points_json(self) -> list[dict[str, Any]]:
-        return [{"id": r["id"], "date": r["date_start"], "date_text": r["date_text"],
-                 "family": r["family"], "outcome": r["outcome"], "kind": r["kind"],
-                 "name": r["name"]} for r in self.points]
-
-
 def timeline(store: Store, links: Links, f: LaunchFilter, *, title: str,
              params: dict[str, str], current: StoredEntry | None = None) -> Timeline:
-    """The timeline of the entries matching ``f``; ``params`` are the page's selection,
-    which a bar of a binned timeline narrows to its family and year."""
-    rows = store.timeline(f, limit=TIMELINE_POINTS + 1)
-    if len(rows) <= TIMELINE_POINTS:
-        current_id = current.id if current else None
-        points = [charts.TimelinePoint(r["date_start"], r["family"] or "(no family)",
-                                       r["outcome"], _point_label(r), links.launch(r["id"]),
-                                       r["id"] == current_id) for r in rows]
-        return Timeline(charts.timeline_svg(points, title=title), rows, None)
-    counts = store.timeline_bins(f)
-    cells: dict[tuple[int, str | None], list[int]] = {}
-    for row in counts:
-        tally = cells.setdefault((row["year"], row["family"]), [0, 0, 0])
-        tally[{"success": 0, "failure": 1}.get(row["outcome"] or "", 2)] += row["count"]
-    here = current.entry.date.start if current else None
-    bins = [charts.TimelineBin(
-        year, family or "(no family)", ok, failed, other,
-        links.url("/", {**params, "family": family, "year": year}) if family else None,
-        here is not None and current is not None and here.year == year
-        and current.entry.lv_family == family)
-        for (year, family), (ok, failed, other) in cells.items()]
-    data = [{"year": b.year, "family": family, "successes": b.successes,
-             "failures": b.failures, "events": b.events}
-            for b, (_, family) in zip(bins, cells, strict=True)]
-    return Timeline(charts.timeline_bins_svg(bins, title=title), [], data)
+    """The timeline of the entries matching ``f`` (:func:`.timelines.timeline`)."""
+    return timelines.timeline(store, links.url, links.launch, f, title=title, params=params,
+                              current=current)
 
 
 def _rates(rows: Iterable[Any]) -> list[charts.RateRow]:
@@ -591,27 +544,34 @@ def findings_page(request: Request, store: Store) -> Page:
         "rules": sorted({*RULE_IDS}), "chosen_rule": rule, "min_severity": min_severity})
 
 
+def figure_context(request: Request, store: Store, links: Links, chosen: filters.Selection,
+                   scope: str | None = None) -> figures.Context:
+    """What the figures of a page are drawn from: its selection and chart options."""
+    return figures.Context(store, chosen.filter, chosen.params, request.query_params, links.url,
+                           scope, request.url.path)
+
+
+#: The figures of the charts page, in order.
+CHART_FIGURES = ("timeline", "cadence", "reliability", "learning", "decades", "failures")
+
+
 @twin("/charts", "/charts.json")
 def charts_page(request: Request, store: Store) -> Page:
     links = Links(request, store)
     chosen = filters.selection(request.query_params)
     f = chosen.filter
+    ctx = figure_context(request, store, links, chosen)
+    shown = [figures.build(name, ctx, figures.figure_params(request)) for name in CHART_FIGURES]
     chart = timeline(store, links, f, title="Timeline of launches by vehicle family",
                      params=chosen.params)
     by_family = store.stats("family", f)
     by_decade = store.stats("decade", f)
     stages = store.failed_stages(f)
     data = {"filter": chosen.to_json(),
-            # Each entry, or (over TIMELINE_POINTS of them) counts per year and family.
+            # Each entry, or (when too dense) counts per year and family.
             "timeline": chart.points_json(), "timeline_bins": chart.bins,
             "by_family": [stat_json(r) for r in by_family],
-            "by_decade": [stat_json(r) for r in by_decade], "failed_stages": stages}
+            "by_decade": [stat_json(r) for r in by_decade], "failed_stages": stages,
+            "figures": {fig.name: fig.to_json() for fig in shown}}
     return Page("charts.html", "Charts", data, {
-        "chosen": chosen, "removals": _remove_links(links, chosen),
-        "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
-        "family_svg": Markup(charts.rate_svg(_rates(by_family),
-                                             title="Success rate by vehicle family")),
-        "decade_svg": Markup(charts.rate_svg(_rates(by_decade), title="Success rate by decade")),
-        "stages_svg": Markup(charts.bars_svg([(f"Stage {k}", v) for k, v in stages.items()],
-                                             title="Failures by failed stage")),
-        "by_family": by_family, "by_decade": by_decade, "stages": stages})
+        "chosen": chosen, "removals": _remove_links(links, chosen), "figures": shown})
