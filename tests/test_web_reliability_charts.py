@@ -60,8 +60,9 @@ def test_reliability_rows_encode_rate_and_interval() -> None:
     assert float(bars[0].get("width", "0")) == pytest.approx((width - 20) * 8 / 12, abs=0.01)
     whiskers = [p for p in root.iter(f"{NS}path") if p.get("class") == "interval"]
     start = re.match(r"M([\d.]+)", whiskers[1].get("d", ""))
-    assert start and float(start.group(1)) == pytest.approx(10 + (width - 20) * rows[1].low,
-                                                            abs=0.01)
+    low = rows[1].low
+    assert start and low is not None
+    assert float(start.group(1)) == pytest.approx(10 + (width - 20) * low, abs=0.01)
 
 
 def test_a_long_label_is_cut_with_its_whole_text_kept() -> None:
