@@ -57,6 +57,13 @@ GCAT_SAMPLE = FIXTURES / "gcat-psatcat-sample.tsv"
 SEED_BYTES = (resources.files("kosmochron") / "data" / "soviet-mars-chronology.txt").read_bytes()
 SEED_TEXT = SEED_BYTES.decode("utf-8")
 SEED_NAME = "soviet-mars-chronology.txt"
+#: Rows copied from GCAT's files (tests/fixtures/gcat): the seed's launches among others.
+GCAT_FIXTURES = FIXTURES / "gcat"
+GCAT_FILES = [GCAT_FIXTURES / name for name in (
+    "orbital-launches-sample.csv", "psatcat-sample.tsv", "sites-sample.tsv", "orgs-sample.tsv",
+    "lv-sample.tsv")]
+#: Launches in orbital-launches-sample.csv.
+GCAT_SAMPLE_LAUNCHES = 52
 #: What the bundled seed holds.
 SEED_LAUNCHES, SEED_ITEMS = 21, 29
 
@@ -124,7 +131,9 @@ def clean_pg_database(name: str) -> None:
         with conn.transaction():
             # Sources cascade to their texts, entries, items, events, diagnostics and
             # links; the transfer cache belongs to no source.
-            for table in ("gcat_links", "gcat_payloads", "sources", "transfer_cache",
+            for table in ("gcat_links", "gcat_payloads", "gcat_launches", "launch_links",
+                          "gcat_files", "gcat_sites", "gcat_orgs", "gcat_vehicles", "settings",
+                          "sources", "transfer_cache",
                           *sorted(t.name for t in ENTITY_TABLES.values())):
                 conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
             for (sequence,) in conn.execute(

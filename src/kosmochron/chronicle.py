@@ -140,11 +140,18 @@ def _piece_order(obj: GcatObject) -> tuple[int, str, str]:
 # -- values the parser reads back as written ---------------------------------------------
 
 
+#: What a value must not hold as it is: whitespace other than single spaces, a period
+#: ending it or followed by a space, two periods, the item title's `` - .``.
+_UNSAFE = re.compile(r"\s\s|[\t\n\r\f\v]|\.(?: |$)|\.\.|^\s|\s$| - \.")
+
+
 def clean(value: str | None) -> str | None:
     """A value that ends only where the field does: one line, no ``. `` inside (a
     semicolon instead), no period at the end, no ``..``; None if nothing is left."""
     if value is None:
         return None
+    if not _UNSAFE.search(value):
+        return value or None
     text = " ".join(value.split())
     text = re.sub(r"\.{2,}", ".", text)
     text = re.sub(r"\. ", "; ", text).rstrip(". ")
@@ -292,7 +299,7 @@ def item_pairs(obj: GcatObject, catalog: GcatCatalog) -> list[tuple[str, str | N
          and obj.perigee_km >= 0 else None),
         ("Inclination", f"{_number(obj.inclination_deg)} deg"
          if obj.inclination_deg is not None else None),
-        ("GCAT Piece", obj.piece), ("JCAT", obj.jcat), ("Result", obj.result),
+        ("Result", obj.result),
     ]
 
 

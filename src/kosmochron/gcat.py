@@ -56,10 +56,12 @@ decides what a fact is, the store only keeps it):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import gzip
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 from .gcatcodes import (
     FailCode,
@@ -468,6 +470,23 @@ def split_csv(line: str) -> list[tuple[str, int]] | None:
 # -- reading a file -------------------------------------------------------------------
 
 
+class _Gzipped:
+    """A gzip-compressed file as something :class:`SourceReader` can open: the
+    bundled data is stored compressed, and read (and hashed) as the file it holds."""
+
+    def __init__(self, path: str | Path | Traversable) -> None:
+        self.path = path
+
+    def open(self, mode: str = "rb") -> IO[bytes]:
+        # The reader that asked closes what it is given, as it does a plain file.
+        inner = open(self.path, "rb") if isinstance(self.path, (str, Path)) \
+            else self.path.open("rb")  # noqa: SIM115
+        return cast(IO[bytes], gzip.GzipFile(fileobj=inner, mode="rb"))
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
 class GcatReader:
     """One GCAT file, recognised by its header and streamed row by row.
 
@@ -475,9 +494,12 @@ class GcatReader:
     holds every problem as ``FILE:LINE:COL: severity: message``; ``sha256`` and
     ``bytes_read`` describe what was read (for idempotent imports and progress)."""
 
-    def __init__(self, path: str | Path, encoding: str = "utf-8",
+    def __init__(self, path: str | Path | Traversable, encoding: str = "utf-8",
                  display: str | None = None) -> None:
-        self.reader = SourceReader(path, encoding, display)
+        source: str | Path | Traversable = path
+        if str(getattr(path, "name", path)).endswith(".gz"):
+            source = _Gzipped(path)  # type: ignore[assignment]
+        self.reader = SourceReader(source, encoding, display or str(path))
         self.display = self.reader.display
         self.diagnostics: list[Diagnostic] = []
         #: When GCAT last updated the file: ``2025 Dec  1 0108:57`` from its ``# Updated`` line.
@@ -553,6 +575,11 @@ class GcatReader:
         self._diagnose("error", line, column, f"{message}; the row is kept as raw text")
         return BadRow(line, raw, message)
 
+    def record(self, line: int, raw: str, cells: list[tuple[str, int]]) -> GcatRecord | BadRow:
+        """The record of one row's cells (with their columns) as this file's layout reads
+        them; a stored row's ``columns`` can be read again this way."""
+        return self._record(line, raw, cells)
+
     def _record(self, line: int, raw: str, cells: list[tuple[str, int]]) -> GcatRecord | BadRow:
         expected = len(self.layout.columns)
         if len(cells) != expected:
@@ -560,31 +587,39 @@ class GcatReader:
             return self._bad(line, at, raw, f"row has {len(cells)} columns, the header "
                              f"names {expected}; check for a missing or extra "
                              f"{'tab' if self.layout.delimiter == chr(9) else 'comma'}")
-        cls, spec = SPECS[self.kind]
         values: dict[str, Any] = {}
-        for attribute, names, convert in spec:
-            for name in names:
-                index = self._index.get(name)
-                if index is None:
-                    continue
-                cell, column = cells[index]
-                try:
-                    values[attribute] = convert(cell)
-                except ValueError as exc:
-                    if attribute in REQUIRED[self.kind]:
-                        return self._bad(line, column, raw, f"{name} {cell.strip()!r}: {exc}")
-                    self._diagnose("error", line, column, f"{name} {cell.strip()!r}: {exc}; "
-                                   "the row is kept, with this value as written only")
-                break
+        for attribute, name, index, convert in self._plan():
+            cell, column = cells[index]
+            try:
+                values[attribute] = convert(cell)
+            except ValueError as exc:
+                if attribute in REQUIRED[self.kind]:
+                    return self._bad(line, column, raw, f"{name} {cell.strip()!r}: {exc}")
+                self._diagnose("error", line, column, f"{name} {cell.strip()!r}: {exc}; "
+                               "the row is kept, with this value as written only")
         problem = self._complete(values, cells)
         if problem is not None:
             column, message = problem
             return self._bad(line, column, raw, message)
         self.rows += 1
         columns = {name: cells[i][0] for name, i in self._index.items()}
-        known = {f.name for f in fields(cls)}
-        return cls(line=line, raw=raw, columns=columns,  # type: ignore[no-any-return]
-                   **{k: v for k, v in values.items() if k in known})
+        return SPECS[self.kind][0](line=line, raw=raw,  # type: ignore[no-any-return]
+                                   columns=columns, **values)
+
+    def _plan(self) -> list[tuple[str, str, int, Convert]]:
+        """(attribute, column name, cell index, converter) of each typed attribute of
+        this file's kind that its header has: the first of its names present."""
+        plan = getattr(self, "_planned", None)
+        if plan is None:
+            cls, spec = SPECS[self.kind]
+            known = {f.name for f in fields(cls)}
+            plan = []
+            for attribute, names, convert in spec:
+                name = next((n for n in names if n in self._index), None)
+                if name is not None and attribute in known:
+                    plan.append((attribute, name, self._index[name], convert))
+            self._planned = plan
+        return plan
 
     def _complete(self, values: dict[str, Any],
                   cells: list[tuple[str, int]]) -> tuple[int, str] | None:
@@ -643,7 +678,30 @@ def _looks_iso(value: str) -> bool:
     return len(value) == 10 and value[4] == value[7] == "-"
 
 
-def open_gcat(path: str | Path, encoding: str = "utf-8",
+class StoredRows(GcatReader):
+    """Records rebuilt from rows a store kept (their ``columns``, by header name), read
+    by the same rules as the file they came from."""
+
+    def __init__(self, layout: Layout, display: str = "<stored>") -> None:
+        self.display = display
+        self.diagnostics = []
+        self.updated = None
+        self.rows = self.bad_rows = 0
+        self.layout = layout
+        self._index = {name: i for i, name in reversed(list(enumerate(layout.columns)))}
+
+    def rebuild(self, line: int, raw: str, columns: dict[str, str]) -> GcatRecord | BadRow:
+        cells = [(columns.get(name, ""), 1) for name in self.layout.columns]
+        return self._record(line, raw, cells)
+
+
+def layout_of(fmt: GcatFormat, columns: Iterable[str]) -> Layout:
+    """The layout of a file of format ``fmt`` with these column names."""
+    kind = next(k for f, k, _ in SIGNATURES if f == fmt) if fmt != "launch-csv" else "launch"
+    return Layout(kind, fmt, tuple(columns), "," if fmt == "launch-csv" else "\t")
+
+
+def open_gcat(path: str | Path | Traversable, encoding: str = "utf-8",
               display: str | None = None) -> GcatReader:
     """A reader over a GCAT file; :class:`GcatError` if its header is not GCAT's, and
     :class:`~kosmochron.source.SourceError` if it cannot be read."""

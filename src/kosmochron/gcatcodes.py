@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,6 +117,7 @@ def _month_start(year: int, month: int) -> dt.datetime:
     return dt.datetime(year, month, 1)
 
 
+@functools.lru_cache(maxsize=65536)  # dates repeat (a launch's payloads share one)
 def parse_gcat_date(text: str) -> GcatDate:
     """Read a GCAT vague date; ``ValueError`` says what was expected.
 

@@ -329,7 +329,7 @@ def pair_payloads(a: Entry, g: Entry) -> list[tuple[Item | None, Item | None]]:
     pairs: list[tuple[Item | None, Item | None]] = []
     for item in a.items:
         piece, number = _pieces(item)
-        partner = next((x for x in left if piece and x.value("GCAT Piece") == piece), None)
+        partner = next((x for x in left if piece and _pieces(x)[0] == piece), None)
         if partner is None and number is not None:
             partner = next((x for x in left if x.typed("USAF Sat Cat") == number), None)
         if partner is None:
@@ -337,7 +337,7 @@ def pair_payloads(a: Entry, g: Entry) -> list[tuple[Item | None, Item | None]]:
         if partner is not None:
             left.remove(partner)
         pairs.append((item, partner))
-    pairs.extend((None, x) for x in left if x.value("JCAT"))
+    pairs.extend((None, x) for x in left if x.value("COSPAR") or x.value("USAF Sat Cat"))
     return pairs
 
 
@@ -363,11 +363,11 @@ def compare_payloads(a: Entry, g: Entry) -> list[Comparison]:
                                   "listed by one source only", label))
             continue
         out.append(_text("payload name", x.name, y.value("Payload"), label))
-        piece = _pieces(x)[0]
-        if piece is not None or y.value("GCAT Piece"):
-            out.append(Comparison("designator", x.value("COSPAR"), y.value("GCAT Piece"),
-                                  _verdict(piece, y.value("GCAT Piece"),
-                                           piece == y.value("GCAT Piece")), payload=label))
+        piece, gcat_piece = _pieces(x)[0], _pieces(y)[0]
+        if piece is not None or gcat_piece is not None:
+            out.append(Comparison("designator", x.value("COSPAR"), gcat_piece,
+                                  _verdict(piece, gcat_piece, piece == gcat_piece),
+                                  payload=label))
         sa, sg = _pieces(x)[1], y.typed("USAF Sat Cat")
         if sa is not None or sg is not None:
             out.append(Comparison("satellite number", sa, sg, _verdict(sa, sg, sa == sg),

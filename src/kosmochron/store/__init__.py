@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..model import Entry
 from ..stats import LearningStep
-from . import browse, crosswalk, query, search, statistics
+from . import browse, merge, query, search, statistics
 from .browse import FACETS
 from .crosswalk import GCAT_CITATION, GcatError
 from .db import ENV_VAR, Settings, StoreError, make_engine, migrate
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..events import Event
     from ..validate import Finding, GcatLookup
     from .findings import Report
+    from .gcat_import import GcatImportResult, ImportProgress
     from .serving import ServingCache, SqliteChangeWatch
 
 __all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
@@ -194,18 +195,43 @@ class Store:
         return results
 
     def import_gcat(self, path: str | Path) -> int:
+        """Import one GCAT file; returns its rows (see :meth:`import_gcat_files`)."""
+        return self.import_gcat_files([path])[0].rows
+
+    def import_gcat_files(self, paths: Iterable[str | Path | Any],
+                          progress: ImportProgress | None = None) -> list[GcatImportResult]:
+        """Import GCAT files (any of the launch list, psatcat, satcat, sites, orgs, lv, each
+        recognised by its header) in one transaction: unchanged files are skipped, a new
+        file of a kind replaces the old; GCAT's launches then become the source ``gcat``,
+        linked to the launches of the other sources (:mod:`.gcat_import`, :mod:`.merge`)."""
+        from .gcat_import import import_files
+
         with self.engine.begin() as conn:
-            return crosswalk.import_psatcat(conn, path)
+            return import_files(conn, paths, progress)
+
+    def prefer(self) -> str:
+        """Which source counts for a launch two sources tell: ``gcat`` or ``astronautix``."""
+        with self.engine.connect() as conn:
+            return merge.prefer(conn)
+
+    def set_prefer(self, value: str) -> None:
+        with self.engine.begin() as conn:
+            merge.set_prefer(conn, value)
 
     def remove_source(self, path: str | Path | None) -> bool:
+        """Delete a stored source (``gcat`` is GCAT's launch list, which goes with it)."""
         from .ingest import delete_source
+        from .schema import gcat_files, gcat_launches
 
+        identity = merge.GCAT_SOURCE if path == merge.GCAT_SOURCE else source_identity(path)
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(sources.c.id).where(
-                sources.c.path == source_identity(path))).first()
+            row = conn.execute(sa.select(sources.c.id).where(sources.c.path == identity)).first()
             if row is None:
                 return False
             delete_source(conn, row.id)
+            if identity == merge.GCAT_SOURCE:
+                conn.execute(sa.delete(gcat_launches))
+                conn.execute(sa.delete(gcat_files).where(gcat_files.c.kind == "launch"))
             return True
 
     # -- reading -------------------------------------------------------------

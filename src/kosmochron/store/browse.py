@@ -24,13 +24,23 @@ from .query import (
     reparse,
     where,
 )
-from .schema import ENTITY_TABLES, entries, gcat_payloads, items, source_texts, sources
+from .schema import (
+    ENTITY_TABLES,
+    entries,
+    gcat_files,
+    gcat_payloads,
+    items,
+    settings,
+    source_texts,
+    sources,
+)
 
 #: Facet name -> (label column, joins) over ``entries``.
 FACETS = ("family", "vehicle", "configuration", "site", "complex", "outcome", "decade", "year",
-          "program", "nation", "agency", "failed_stage")
+          "program", "nation", "agency", "failed_stage", "state", "code")
 _ENTRY_ENTITY = {"family": "lv_family_id", "vehicle": "vehicle_id",
-                 "configuration": "configuration_id", "site": "site_id", "complex": "complex_id"}
+                 "configuration": "configuration_id", "site": "site_id", "complex": "complex_id",
+                 "state": "state_id"}
 _ITEM_ENTITY = {"program": "program_id", "nation": "nation_id", "agency": "agency_id"}
 
 
@@ -39,7 +49,9 @@ def version(conn: Connection) -> str:
     row = conn.execute(sa.select(
         sa.func.count(sources.c.id), sa.func.max(sources.c.id),
         sa.func.max(sources.c.ingested_at),
-        sa.select(sa.func.count()).select_from(gcat_payloads).scalar_subquery())).one()
+        sa.select(sa.func.count()).select_from(gcat_payloads).scalar_subquery(),
+        sa.select(sa.func.max(gcat_files.c.imported_at)).scalar_subquery(),
+        sa.select(settings.c.value).where(settings.c.key == "prefer").scalar_subquery())).one()
     return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:16]
 
 
@@ -72,7 +84,8 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
         else:
             year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
             column = {"outcome": entries.c.outcome, "failed_stage": entries.c.failed_stage,
-                      "year": year, "decade": (year // 10) * 10}[name]
+                      "year": year, "decade": (year // 10) * 10,
+                      "code": entries.c.launch_code}[name]
             query = (sa.select(column, sa.null(), sa.func.count())
                      .where(column.is_not(None)).group_by(column))
         rows = conn.execute(query.where(*clauses).order_by(sa.func.count().desc())

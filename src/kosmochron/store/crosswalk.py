@@ -18,11 +18,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..gcat import GCAT_CITATION as GCAT_CITATION  # re-exported: callers import them here
+from ..gcat import GcatError as GcatError
 from ..gcatcodes import parse_gcat_date
 from .db import BulkWriter
 from .schema import gcat_links, gcat_payloads
 
-GCAT_CITATION = "J. McDowell, GCAT, planet4589.org"
 _MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name}
 _GCAT_DATE = re.compile(r"(\d{4})\s+([A-Z][a-z]{2})\s+(\d{1,2})")
 COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_date", "program",
@@ -32,9 +33,6 @@ COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_date",
 _DATE_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS)
                           if c in ("launch_date", "t_last_start", "t_last_end"))
 
-
-class GcatError(ValueError):
-    """A file that is not GCAT's payload catalog."""
 
 
 def gcat_date(text: str) -> dt.date | None:

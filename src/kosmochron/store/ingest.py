@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
 from ..render import render_entry
 from ..source import SEED_NAME, ChronologyStream, open_stream
-from . import crosswalk, search
+from . import crosswalk, merge, search
 from .db import BulkWriter
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
@@ -99,7 +99,7 @@ def _next_id(conn: Connection, table: sa.Table) -> int:
 ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
                  "date_precision", "date_start", "date_end", "time_utc", "site_id", "complex_id",
                  "lv_family_id", "vehicle_id", "configuration_id", "outcome", "failure",
-                 "failed_stage", "has_errors", "fields", "raw")
+                 "failed_stage", "has_errors", "fields", "raw", "state_id", "launch_code")
 ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", "mass_kg",
                 "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
                 "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
@@ -140,7 +140,8 @@ class _Batch:
             ent["family"](header.get("LV Family")), ent["vehicle"](header.get("Launch Vehicle")),
             ent["configuration"](header.get("LV Configuration")),
             entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), entry.has_errors,
-            field_list(entry.fields), render_entry(entry)))
+            field_list(entry.fields), render_entry(entry), ent["state"](header.get("State")),
+            (header.get("Launch Code") or "")[:12] or None))
         for diag in entry.diagnostics:
             self.entry_of[id(diag)] = eid
         for seq_item, item in enumerate(entry.items):
@@ -194,11 +195,13 @@ ENTITY_USES = {"site": entries.c.site_id, "complex": entries.c.complex_id,
                "family": entries.c.lv_family_id, "vehicle": entries.c.vehicle_id,
                "configuration": entries.c.configuration_id, "program": items.c.program_id,
                "agency": items.c.agency_id, "nation": items.c.nation_id,
-               "type": items.c.type_id}
+               "type": items.c.type_id, "state": entries.c.state_id}
 
 
 def delete_source(conn: Connection, source_id: int) -> None:
-    """Delete a source with its rows, and the entities that only it named."""
+    """Delete a source with its rows, and the entities that only it named; entries of
+    other sources merged into its entries count again."""
+    merge.unmerge_source(conn, source_id)
     search.unindex_source(conn, source_id)
     conn.execute(sa.delete(sources).where(sources.c.id == source_id))
     for kind, table in ENTITY_TABLES.items():
@@ -262,6 +265,7 @@ def _finish_source(conn: Connection, stream: ChronologyStream, result: IngestRes
         conn.exec_driver_sql("ANALYZE entries, items, sources")
     search.index_source(conn, source_id)
     crosswalk.link_source(conn, source_id)
+    merge.link_source(conn, source_id)
     _fix_sequences(conn)
 
 
@@ -269,10 +273,16 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
            progress: Progress | None = None) -> IngestResult:
     """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
     transaction; the caller commits."""
-    started = time.perf_counter()
     stream = open_stream(path, encoding)
-    identity = source_identity(path)
-    sha = stream.reader.file_sha256()
+    return ingest_stream(conn, source_identity(path), stream, progress)
+
+
+def ingest_stream(conn: Connection, identity: str, stream: ChronologyStream,
+                  progress: Progress | None = None, sha: str | None = None) -> IngestResult:
+    """Ingest a chronology stream as the source ``identity`` (unchanged if its hash,
+    or ``sha``, is the stored one; else replacing the stored version)."""
+    started = time.perf_counter()
+    sha = sha or stream.reader.file_sha256()
     _lock(conn)
     old = conn.execute(sa.select(sources.c.id, sources.c.sha256)
                        .where(sources.c.path == identity)).first()
@@ -289,4 +299,3 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
     _finish_source(conn, stream, result)
     result.seconds = time.perf_counter() - started
     return result
-

@@ -39,6 +39,7 @@ from .schema import (
     programs,
     sites,
     sources,
+    states,
     vehicles,
 )
 
@@ -47,7 +48,7 @@ ORDERINGS = {"date": (entries.c.date_start.asc().nulls_last(), entries.c.id),
              "-date": (entries.c.date_start.desc().nulls_last(), entries.c.id.desc()),
              "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
 STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "agency",
-                   "decade", "year")
+                   "decade", "year", "state", "code")
 
 
 class QueryError(ValueError):
@@ -127,7 +128,10 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE clauses of a filter over ``entries``."""
     c = entries.c
     clauses: list[sa.ColumnElement[bool]] = []
-    if f.kind:
+    if f.kind == "launch" and f.source:
+        # One source's own launches, those another source's entry counts for included.
+        clauses.append(c.kind.in_(["launch", "merged"]))
+    elif f.kind:
         clauses.append(c.kind == f.kind)
     if f.date_from:
         clauses.append(c.date_end >= f.date_from)
@@ -157,17 +161,31 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
         item_clauses.append(items.c.satcat == f.satcat if abs(f.satcat) <= INT_MAX
                             else sa.false())
     if item_clauses:
-        clauses.append(c.id.in_(sa.select(items.c.entry_id).where(*item_clauses)))
+        clauses.append(c.id.in_(_counted(sa.select(items.c.entry_id).where(*item_clauses),
+                                         f)))
     if f.outcome:
         clauses.append(c.outcome == f.outcome)
     if f.failed_stage:
         clauses.append(c.failed_stage == f.failed_stage)
     if f.text:
-        clauses.append(c.id.in_(search.matching_entry_ids(conn, f.text)))
+        clauses.append(c.id.in_(_counted(search.matching_entry_ids(conn, f.text), f)))
     if f.source:
         clauses.append(c.source_id.in_(sa.select(sources.c.id)
                                        .where(sources.c.path == _text(f.source))))
     return clauses
+
+
+def _counted(ids: Any, f: LaunchFilter) -> Any:
+    """Entry ids that ``ids`` (a subquery) stand for: an entry another source's entry
+    counts for (``merged``) stands for that one too, so a text or payload filter finds
+    a launch through either source's text and payloads."""
+    if f.source:
+        return ids
+    hit = ids.subquery()
+    other = entries.alias("told_by")
+    return sa.union(sa.select(hit.c[0]),
+                    sa.select(other.c.merged_into).where(other.c.id.in_(sa.select(hit.c[0])),
+                                                         other.c.merged_into.is_not(None)))
 
 
 @dataclass(slots=True)
@@ -307,8 +325,11 @@ def lookup(conn: Connection, term: str) -> list[int]:
 
 
 def _entry_ids(conn: Connection, condition: sa.ColumnElement[bool]) -> list[int]:
-    return list(conn.execute(sa.select(items.c.entry_id).where(condition).distinct()
-                             .order_by(items.c.entry_id)).scalars())
+    """The launches whose payloads meet ``condition``: an entry another source's entry
+    counts for is that entry (one launch, found through either source)."""
+    counted = sa.func.coalesce(entries.c.merged_into, entries.c.id)
+    return list(conn.execute(sa.select(counted).select_from(items.join(entries))
+                             .where(condition).distinct().order_by(counted)).scalars())
 
 
 def detail(conn: Connection, entry_id: int) -> LaunchDetail:
@@ -385,7 +406,9 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     entity = {"family": (lv_families, entries.c.lv_family_id),
               "vehicle": (vehicles, entries.c.vehicle_id),
               "configuration": (configurations, entries.c.configuration_id),
-              "site": (sites, entries.c.site_id)}
+              "site": (sites, entries.c.site_id), "state": (states, entries.c.state_id)}
+    if by == "code":
+        return entries.c.launch_code, []
     if by in entity:
         table, column = entity[by]
         return table.c.name, [(table, table.c.id == column)]

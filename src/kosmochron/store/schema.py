@@ -57,6 +57,8 @@ programs = _entity("programs")
 agencies = _entity("agencies")
 nations = _entity("nations")
 spacecraft_types = _entity("spacecraft_types")
+#: The state a launch is credited to (GCAT: the state of its agency, from orgs.tsv).
+states = _entity("states")
 
 #: Entity kind (as used in CLI options and URLs) -> table.
 ENTITY_TABLES: dict[str, Table] = {
@@ -69,6 +71,7 @@ ENTITY_TABLES: dict[str, Table] = {
     "agency": agencies,
     "nation": nations,
     "type": spacecraft_types,
+    "state": states,
 }
 
 sources = Table(
@@ -124,6 +127,13 @@ entries = Table(
     Column("has_errors", Boolean, nullable=False),
     Column("fields", FieldList, nullable=False),
     Column("raw", Text, nullable=False),
+    #: The header's ``State`` (GCAT's launching state) and ``Launch Code`` (``OF40``).
+    Column("state_id", Integer, ForeignKey("states.id")),
+    Column("launch_code", String(12)),
+    #: A launch another source tells too and that does not count (``kind`` is then
+    #: ``merged``): the entry that counts for it.  See :mod:`kosmochron.store.merge`
+    #: (which undoes merges before a source is deleted, so no ON DELETE is needed).
+    Column("merged_into", Integer, ForeignKey("entries.id")),
     UniqueConstraint("source_id", "seq"),
     Index("ix_entries_date", "date_start", "date_end"),
     # kind and date_start too: a family's list counts and sorts from the index alone.
@@ -132,6 +142,8 @@ entries = Table(
     Index("ix_entries_site", "site_id"),
     Index("ix_entries_complex", "complex_id"),
     Index("ix_entries_configuration", "configuration_id"),
+    Index("ix_entries_state", "state_id"),
+    Index("ix_entries_merged_into", "merged_into"),
 )
 
 items = Table(
@@ -215,8 +227,15 @@ gcat_payloads = Table(
     Column("un_perigee_km", Float),
     Column("un_apogee_km", Float),
     Column("un_inc_deg", Float),
+    #: The launch the object belongs to (``1962 B IOT``), and the catalog it came
+    #: from (``psatcat`` or ``satcat``).
+    Column("launch_tag", Text),
+    Column("catalog", String(12)),
+    #: Every column as GCAT wrote it, by header name (to read the row again).
+    Column("columns", FieldList),
     Index("ix_gcat_satcat", "satcat"),
     Index("ix_gcat_piece", "piece"),
+    Index("ix_gcat_launch_tag", "launch_tag"),
 )
 
 #: Which GCAT row an item is, and how that was decided.
@@ -267,4 +286,152 @@ transfer_cache = Table(
     Column("key", Text, primary_key=True),
     Column("data", Text, nullable=False),
     Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Store-wide settings: ``prefer`` (which source counts for a launch told twice).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: The GCAT files imported, one per kind (a newer file of a kind replaces the older).
+gcat_files = Table(
+    "gcat_files",
+    metadata,
+    Column("kind", String(12), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("updated", Text),
+    Column("rows", Integer, nullable=False),
+    Column("bad_rows", Integer, nullable=False),
+    #: The file's column names, in order (its layout, to read stored rows again).
+    Column("header", FieldList, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Rows of a GCAT file that could not be read, kept as written (nothing is lost).
+gcat_rejects = Table(
+    "gcat_rejects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(12), ForeignKey("gcat_files.kind", ondelete="CASCADE"),
+           nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("column", Integer, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("raw", Text),
+    Index("ix_gcat_rejects_kind", "kind"),
+)
+
+#: GCAT's launch list as typed rows; ``entry_id`` is the launch written as a chronology
+#: entry (source ``gcat``), which is what every view reads.
+gcat_launches = Table(
+    "gcat_launches",
+    metadata,
+    Column("tag", String(20), primary_key=True),
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="SET NULL")),
+    Column("line", Integer, nullable=False),
+    Column("date_text", Text, nullable=False),
+    Column("date_precision", String(10), nullable=False),
+    Column("uncertain", Boolean, nullable=False),
+    Column("starts_at", DateTime),
+    Column("ends_at", DateTime),
+    Column("time_utc", String(8)),
+    Column("jd", Float),
+    Column("lv_type", Text),
+    Column("variant", Text),
+    Column("family", Text),
+    Column("flight_id", Text),
+    Column("flight", Text),
+    Column("mission", Text),
+    Column("platform", Text),
+    Column("site", Text),
+    Column("pad", Text),
+    Column("ascent_site", Text),
+    Column("ascent_pad", Text),
+    Column("apogee_km", Float),
+    Column("orbital_payload_t", Float),
+    Column("agency", Text),
+    Column("state", Text),
+    Column("launch_code", String(12)),
+    Column("category", String(2)),
+    Column("result", String(2)),
+    Column("score", Float),
+    Column("fail_code", String(20)),
+    Column("failed_stage", String(4)),
+    Column("failure", Text),
+    Column("group_code", Text),
+    Column("launch_category", Text),
+    Column("lt_cite", Text),
+    Column("cite", Text),
+    Column("notes", Text),
+    Column("columns", FieldList, nullable=False),
+    Index("ix_gcat_launches_entry", "entry_id"),
+    Index("ix_gcat_launches_start", "starts_at"),
+)
+
+#: GCAT's sites, organisations and launch vehicles, as typed rows.
+gcat_sites = Table(
+    "gcat_sites",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", Text),
+    Column("short_name", Text),
+    Column("english_name", Text),
+    Column("state_code", Text),
+    Column("type", String(12)),
+    Column("longitude", Float),
+    Column("latitude", Float),
+    Column("error_deg", Float),
+    Column("start_text", Text),
+    Column("stop_text", Text),
+    Column("columns", FieldList, nullable=False),
+)
+gcat_orgs = Table(
+    "gcat_orgs",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", Text),
+    Column("short_name", Text),
+    Column("english_name", Text),
+    Column("state_code", Text),
+    Column("type", Text),
+    Column("parent", Text),
+    Column("columns", FieldList, nullable=False),
+)
+gcat_vehicles = Table(
+    "gcat_vehicles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("variant", Text),
+    Column("family", Text),
+    Column("manufacturer", Text),
+    Column("min_stage", Integer),
+    Column("max_stage", Integer),
+    Column("launch_mass_t", Float),
+    Column("leo_capacity_kg", Float),
+    Column("gto_capacity_kg", Float),
+    Column("columns", FieldList, nullable=False),
+    Index("ix_gcat_vehicles_name", "name"),
+)
+
+#: One launch told by two sources: an entry (Astronautix) and the GCAT launch it
+#: describes, and how the match was made (see :mod:`kosmochron.reconcile`).
+launch_links = Table(
+    "launch_links",
+    metadata,
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("gcat_entry_id", Integer, ForeignKey("entries.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("tag", String(20), nullable=False),
+    Column("matched_by", String(16), nullable=False),
+    Column("how", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Index("ix_launch_links_gcat", "gcat_entry_id"),
 )

@@ -33,9 +33,9 @@ API = "/api/v1"
 
 Ordering = Literal["date", "-date", "id", "-id"]
 Dimension = Literal["family", "vehicle", "configuration", "site", "program", "nation", "agency",
-                    "decade", "year"]
+                    "decade", "year", "state", "code"]
 EntityKind = Literal["site", "complex", "family", "vehicle", "configuration", "program",
-                     "agency", "nation", "type"]
+                     "agency", "nation", "type", "state"]
 # The literals are spelled out for the type checker and the schema; they must stay the store's.
 assert set(get_args(Ordering)) == set(ORDERINGS)
 assert set(get_args(Dimension)) == set(STAT_DIMENSIONS)
