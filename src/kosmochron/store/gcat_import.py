@@ -155,7 +155,7 @@ def _store_kind(conn: Connection, reader: GcatReader, sha: str,
     bad: dict[int, str] = {}
     batch: list[tuple[Any, ...]] = []
     table, columns, row_of = _TABLES.get(kind, (None, (), None))
-    for number, record in enumerate(reader, 1):
+    for count, record in enumerate(reader, 1):
         if isinstance(record, BadRow):
             bad[record.line] = record.raw
             continue
@@ -164,7 +164,7 @@ def _store_kind(conn: Connection, reader: GcatReader, sha: str,
             batch.append(row_of(record, dates_as_text))
             if len(batch) >= ROWS_PER_BATCH:
                 _insert(conn, writer, table, columns, batch, kind)
-        if progress and number % 2000 == 0:
+        if progress and count % 2000 == 0:
             progress(f"read {reader.display}", reader.bytes_read, 0)
     if table is not None:
         _insert(conn, writer, table, columns, batch, kind)
