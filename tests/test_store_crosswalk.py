@@ -112,14 +112,13 @@ def test_import_links_the_seed_payloads(store: Store) -> None:
     found = links(store)
     strong = {name: jcat for _, name, jcat, how in found if how == "satcat+piece"}
     assert strong == SATCAT_AND_PIECE
-    # The DPS and PPS landers share the satellite number of their Phobos probe and
-    # have only a placeholder designator: linked by number alone.
-    assert [(date, name, jcat) for date, name, jcat, how in found if how == "satcat"] == [
-        ("1988 July 7", "1F DPS", "S19281"), ("1988 July 12", "1F DPS", "S19287"),
-        ("1988 July 12", "1F PPS", "S19287")]
-    assert len(found) == 18
-    assert {how for *_, how in found} == {"satcat+piece", "satcat"}
+    # The DPS and PPS landers were carried aboard their Phobos probe, whose number they
+    # share, and were never catalogued: no row of their own, so no link (issue 12;
+    # they were linked to the probe's row by number alone).
+    assert [name for _, name, _, how in found if how != "satcat+piece"] == []
+    assert len(found) == 15
     linked = {name for _, name, _, _ in found}
+    assert "1F DPS" not in linked and "1F PPS" not in linked
     assert "Mars-96 (Mars 8)" not in linked and "Mars probe 1M s/n 1 failure" not in linked
 
 
@@ -131,10 +130,11 @@ def test_sputnik_22_links_to_s00443_by_number_and_piece(store: Store) -> None:
         "jcat": "S00443", "matched_by": "satcat+piece", "name": None, "piece": "1962 B IOT 1",
         "program": "2MV", "result": "F", "launch_date": "1962 Oct 24"}}
     phobos = store.get("satcat:19281")
-    assert [phobos.gcat[i]["jcat"] for i in phobos.stored.item_ids] == ["S19281", "S19281"]
-    assert [phobos.gcat[i]["matched_by"] for i in phobos.stored.item_ids] \
-        == ["satcat+piece", "satcat"]
-    assert phobos.gcat[phobos.stored.item_ids[0]]["name"] == "Phobos-1"
+    probe, dps = phobos.stored.item_ids
+    assert (phobos.gcat[probe]["jcat"], phobos.gcat[probe]["matched_by"]) == (
+        "S19281", "satcat+piece")
+    assert phobos.gcat[probe]["name"] == "Phobos-1"
+    assert dps not in phobos.gcat  # carried aboard Phobos 1
 
 
 def test_reimport_is_idempotent(store: Store) -> None:
@@ -161,7 +161,7 @@ def test_a_smaller_catalog_replaces_the_old_one_and_its_links(store: Store,
     smaller = write_text(tmp_path / "psatcat.tsv", "".join(kept))
     assert store.import_gcat(smaller) == SAMPLE_ROWS - 2
     found = links(store)
-    assert len(found) == 18 - 5
+    assert len(found) == 15 - 2
     assert not any(name.startswith(("Phobos", "1F")) for _, name, _, _ in found)
 
 
@@ -182,11 +182,12 @@ def test_ingest_links_new_sources_and_reingest_keeps_links(store: Store,
     [replaced] = store.ingest([copy])
     assert replaced.status == "replaced"
     new_links = links(store, replaced.path)
-    assert len(new_links) == 18
-    # Sputnik 22 now claims Sputnik 24's number: the number alone links it.
-    assert ("1962 October 24", "Sputnik 22", "S00451", "satcat") in new_links
+    assert len(new_links) == 15
+    # Sputnik 22 now claims Sputnik 24's number, but its designator and launch day are
+    # its own row's: that row has the better score (issue 12; the number alone won).
+    assert ("1962 October 24", "Sputnik 22", "S00443", "designator") in new_links
     assert links(store, "soviet-mars-chronology.txt") == seed_links
-    assert len(links(store)) == 36
+    assert len(links(store)) == 30
     with store.engine.connect() as conn:  # no link outlives its item
         assert conn.execute(sa.select(sa.func.count()).select_from(gcat_links).where(
             gcat_links.c.item_id.not_in(sa.select(items.c.id)))).scalar_one() == 0

@@ -44,7 +44,7 @@ def golden_key(f: Finding) -> Key:
 
 def golden_set(with_gcat: bool) -> set[Key]:
     return {(g["rule"], g["entry"], g["item"], g["severity"], g["line"])
-            for g in GOLDEN["findings"] if with_gcat or g["rule"] != "gcat-crosswalk"}
+            for g in GOLDEN["findings"] if with_gcat or not g["rule"].startswith("gcat-")}
 
 
 def diff(actual: set[Key], expected: set[Key]) -> str:
@@ -76,7 +76,7 @@ def test_crosswalk_only_after_import_and_the_golden_file(store: Store) -> None:
     with store.engine.connect() as conn:
         assert gcat_lookup(conn) is None
     before = stored(store)
-    assert not [f for f in before if f.rule == "gcat-crosswalk"]
+    assert not [f for f in before if f.rule.startswith("gcat-")]
     assert {golden_key(f) for f in before} == golden_set(with_gcat=False)
 
     store.import_gcat(GCAT_SAMPLE)
@@ -85,15 +85,21 @@ def test_crosswalk_only_after_import_and_the_golden_file(store: Store) -> None:
     assert actual == golden_set(with_gcat=True), diff(actual, golden_set(with_gcat=True))
     assert len(after) == len(actual)  # no finding twice
     # The other rules are untouched by the catalog.
-    assert [key(f) for f in after if f.rule != "gcat-crosswalk"] == [key(f) for f in before]
+    assert [key(f) for f in after if not f.rule.startswith("gcat-")] == [key(f) for f in before]
     crosswalk = {f.item: f for f in after if f.rule == "gcat-crosswalk"}
     mars2 = crosswalk["Mars 2"].evidence
     assert (mars2["jcat"], mars2["gcat_result"], mars2["gcat_program"]) == ("S05234", "U", "3M")
     assert (mars2["our_outcome"], mars2["our_program"]) == ("success", "Mars")
     sputnik22 = crosswalk["Sputnik 22"].evidence
     assert (sputnik22["gcat_piece"], sputnik22["our_piece"]) == ("1962 B IOT 1", "1962 B IOT 1")
-    dps = crosswalk["1F PPS"]
-    assert dps.severity == "warning" and "'Phobos-2' in GCAT" in dps.message
+    # Issue 12: carried aboard Phobos 2, not a name disagreement with its row.
+    pps = crosswalk["1F PPS"]
+    assert pps.severity == "info" and pps.message.startswith("carried aboard Phobos 2: no GCAT "
+                                                             "row of its own")
+    orbit = next(f for f in after if f.rule == "gcat-orbit")
+    assert (orbit.item, orbit.evidence["registered_km"]) == ("Cosmos 419", [158.0, 174.0])
+    contact = {f.item: f.evidence["days_apart"] for f in after if f.rule == "gcat-contact"}
+    assert contact == {"Zond 2": 5, "Phobos 1": 5}
 
 
 def test_gcat_lookup_over_the_imported_rows(store: Store) -> None:
@@ -101,17 +107,36 @@ def test_gcat_lookup_over_the_imported_rows(store: Store) -> None:
     with store.engine.connect() as conn:
         lookup = gcat_lookup(conn)
     assert lookup is not None
-    by_number = lookup(443, None)
-    assert by_number is not None and by_number["jcat"] == "S00443"
+    [by_number] = lookup(443, None)
+    assert by_number["jcat"] == "S00443"
     # GCAT dates come back as dates on both backends, or no date would be compared.
     assert by_number["launch_date"] == dt.date(1962, 10, 24)
-    by_piece = lookup(None, "1962 B IOT 1")
-    assert by_piece is not None and by_piece["jcat"] == "S00443"
-    fallback = lookup(99999, "1971-045A")  # an unknown number: the designator decides
-    assert fallback is not None and fallback["jcat"] == "S05234"
-    number_first = lookup(5252, "1971-045A")
-    assert number_first is not None and number_first["jcat"] == "S05252"
-    assert lookup(None, None) is None and lookup(99999, "1999-999Z") is None
+    assert by_number["t_last_start"] == dt.date(1962, 10, 24)
+    [by_piece] = lookup(None, "1962 B IOT 1")
+    assert by_piece["jcat"] == "S00443"
+    # Every row that may be the payload's: the number's, the designator's, the day's.
+    both = lookup(5252, "1971-045A")
+    assert sorted(r["jcat"] for r in both) == ["S05234", "S05252"]
+    may = lookup(None, None, (dt.date(1971, 5, 19), dt.date(1971, 5, 28)))
+    assert sorted(r["jcat"] for r in may) == ["S05234", "S05252", "S05667", "S05739"]
+    assert lookup(None, None) == [] and lookup(99999, "1999-999Z") == []
+
+
+def test_a_mistyped_number_is_one_disagreement_with_the_right_row(store: Store,
+                                                                  tmp_path: Path) -> None:
+    """Issue 12: Mars 2 with Mars 3's number (5252) is linked to its own row, found by
+    designator, day and name, and blamed for the number alone, not for three keys."""
+    store.import_gcat(GCAT_SAMPLE)
+    text = SEED_TEXT.replace("USAF Sat Cat: 5234 .", "USAF Sat Cat: 5252 .")
+    copy = write_text(tmp_path / "typo.txt", text)
+    store.ingest([copy])
+    found = [f for f in stored(store) if f.source == str(copy) and f.rule == "gcat-crosswalk"]
+    mars2 = next(f for f in found if f.item == "Mars 2")
+    assert mars2.severity == "warning"
+    assert mars2.message == "GCAT S05234 disagrees: satellite number 5252 here, 5234 in GCAT"
+    assert mars2.evidence["matched_by"] == "designator"
+    mars3 = next(f for f in found if f.item == "Mars 3")
+    assert mars3.severity == "info"  # its own row is still its own
 
 
 def test_each_source_is_checked_in_its_own_context(store: Store, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ concatenating the raw text of the nodes in order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -256,29 +256,15 @@ class Entry:
         return "failure" if self.field("FAILURE") or self.field("Failed Stage") else "success"
 
     def carrier_of(self, item: Item) -> Item | None:
-        """The payload that carried ``item`` aboard, when ``item`` was never catalogued on
-        its own: a lander, a penetrator or a lunar module whose designator is a
-        placeholder of the launch (``1988-059xx`` beside ``1988-059A``) or which, without
-        a designator of its own, carries another payload's satellite number.  The
-        carrier is the first other payload of this entry with a catalogued designator of
-        that launch or that satellite number; None when there is none."""
-        cospar = item.typed("COSPAR")
-        satcat = item.typed("USAF Sat Cat")
-        placeholder = isinstance(cospar, Cospar) and cospar.kind == "placeholder"
-        if not placeholder and (cospar is not None or not isinstance(satcat, int)):
+        """The payload that carried ``item`` aboard, if ``item`` was never catalogued on
+        its own (see :func:`carriers`)."""
+        items = self.items
+        index = next((k for k, it in enumerate(items) if it is item), None)
+        if index is None:
             return None
-        launch = cospar.text[:8] if isinstance(cospar, Cospar) and placeholder else None
-        for other in self.items:
-            if other is item:
-                continue
-            theirs = other.typed("COSPAR")
-            if not isinstance(theirs, Cospar) or theirs.kind == "placeholder":
-                continue
-            if isinstance(satcat, int) and other.typed("USAF Sat Cat") == satcat:
-                return other
-            if launch is not None and len(launch) == 8 and theirs.text.startswith(launch):
-                return other
-        return None
+        keys = [(it.typed("COSPAR"), it.typed("USAF Sat Cat")) for it in items]
+        carrier = carriers(keys)[index]
+        return None if carrier is None else items[carrier]
 
     @property
     def end_line(self) -> int:
@@ -291,6 +277,34 @@ class Entry:
     @property
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+
+def carriers(keys: Sequence[tuple[object, object]]) -> list[int | None]:
+    """For the payloads of one entry, given as (COSPAR, satellite number) typed values,
+    the index of the payload each was carried aboard, or None.
+
+    A lander, a penetrator or a lunar module never catalogued on its own is written
+    with a placeholder designator of its launch (``1988-059xx`` beside ``1988-059A``)
+    or, without a designator of its own, with its carrier's satellite number.  Its
+    carrier is the first other payload with a catalogued designator that has that
+    satellite number or, failing a number, belongs to that launch."""
+    found: list[int | None] = []
+    for k, (cospar, satcat) in enumerate(keys):
+        placeholder = isinstance(cospar, Cospar) and cospar.kind == "placeholder"
+        number = satcat if isinstance(satcat, int) else None
+        if not placeholder and (cospar is not None or number is None):
+            found.append(None)
+            continue
+        launch = cospar.text[:8] if isinstance(cospar, Cospar) and placeholder else ""
+        # Another catalogued payload, of this launch if the placeholder names one, with
+        # this number if there is one.
+        matching = [j for j, (theirs, their_number) in enumerate(keys) if j != k
+                    and isinstance(theirs, Cospar) and theirs.kind != "placeholder"
+                    and (len(launch) != 8 or theirs.text.startswith(launch))
+                    and (number is None or their_number == number)]
+        found.append(matching[0] if matching and (number is not None or len(launch) == 8)
+                     else None)
+    return found
 
 
 #: Item fields that only a launched object has (an orbit's or a trajectory's too).

@@ -19,9 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from .crossfields import elapsed_after, failure_stages, stated_periods, type_planet
+from .events import item_events
+from .gcatmatch import GcatMatch, Ours, best_match, describe
 from .model import Cospar, Distance, Entry, Item, Mass
 from .orbits import ORBIT_TOLERANCE, OrbitFit, orbit_of
-from .values import last_digit_unit
+from .targets import planet_named
+from .values import last_digit_unit, written_half_unit
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
@@ -34,6 +38,12 @@ KM_PER_MI = 1.609344
 #: Orbit vs Kepler: the relative period error a body fits within, before the rounding
 #: of the written figures (see :mod:`kosmochron.orbits`).
 ORBIT_CONSISTENT = ORBIT_TOLERANCE
+#: Orbit vs the UN register: a registered orbit is of another epoch; apsides may
+#: differ by this share of GCAT's beyond the rounding, the inclination by this much.
+GCAT_ORBIT_SLACK = 0.02
+GCAT_INCLINATION_SLACK = 0.1
+#: A narrative's loss of contact and GCAT's last contact may be this many days apart.
+CONTACT_SLACK_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +74,11 @@ class Finding:
 
 
 class GcatLookup(Protocol):
-    """Finds GCAT's payload row for a satellite number or a GCAT-style designator."""
+    """GCAT's payload rows that may be a payload's: those with its satellite number, its
+    GCAT-style designator, or a launch day in ``launched`` (first and last day)."""
 
-    def __call__(self, satcat: int | None, piece: str | None) -> dict[str, Any] | None: ...
+    def __call__(self, satcat: int | None, piece: str | None,
+                 launched: tuple[dt.date, dt.date] | None = None) -> list[dict[str, Any]]: ...
 
 
 @dataclass(slots=True)
@@ -80,6 +92,20 @@ class Context:
     previous: Entry | None = None
     designators: dict[str, tuple[str, int]] = field(default_factory=dict)
     satcats: dict[int, tuple[str, int]] = field(default_factory=dict)
+    #: Each payload's GCAT match (by its line), found once for the rules that need it.
+    gcat_matches: dict[int, GcatMatch | None] = field(default_factory=dict)
+
+    def gcat_match(self, entry: Entry, item: Item) -> GcatMatch | None:
+        """The GCAT row of a payload (:func:`kosmochron.gcatmatch.best_match`), or None
+        without a catalog, a key to look it up by, or a candidate row."""
+        if self.gcat is None:
+            return None
+        if item.line not in self.gcat_matches:
+            ours = Ours.from_item(entry, item)
+            rows = [] if ours.satcat is None and ours.piece is None else \
+                self.gcat(ours.satcat, ours.piece, _short(ours.launched))
+            self.gcat_matches[item.line] = best_match(rows, ours)
+        return self.gcat_matches[item.line]
 
     def finding(self, rule: str, severity: Severity, entry: Entry, item: Item | None,
                 message: str, evidence: dict[str, Any], line: int | None = None,
@@ -93,6 +119,13 @@ class Context:
                        line if line is not None else (item.line if item else entry.line),
                        column, entry.date.text, None if item is None else item.name, message,
                        evidence, self.entry_id, item_id)
+
+
+def _short(interval: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+    """A launch interval short enough to look rows up by date (a month at most)."""
+    if interval is None or (interval[1] - interval[0]).days > 31:
+        return None
+    return interval
 
 
 EntryRule = Callable[[Context, Entry], Iterator[Finding]]
@@ -339,7 +372,10 @@ def rule_duplicates(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]
     """A designator or satellite number names one object: the same one on two
     payloads (placeholders aside) is a copy error or a shared number worth a note.
     Designators are compared in their normal form, so ``1962-B-Iota-1`` and
-    ``1962-Beta-Iota-1`` are the same designator spelt two ways."""
+    ``1962-Beta-Iota-1`` are the same designator spelt two ways.  A payload carried
+    aboard another and never catalogued on its own (the Phobos landers, an Apollo LM
+    with an ``x`` placeholder designator) carries its carrier's number by convention:
+    carried-aboard, at info, says so instead of a duplicate."""
     cospar = item.typed("COSPAR")
     if isinstance(cospar, Cospar) and cospar.kind != "placeholder":
         first = ctx.designators.setdefault(cospar.normalized or cospar.text,
@@ -350,67 +386,76 @@ def rule_duplicates(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]
                               {"cospar": cospar.text, "first": first[0], "first_line": first[1]},
                               column=_column_of(item, "COSPAR"))
     satcat = item.typed("USAF Sat Cat")
-    if isinstance(satcat, int):
-        first = ctx.satcats.setdefault(satcat, (item.name, item.line))
-        if first[1] != item.line:
-            yield ctx.finding("duplicate-satcat", "warning", entry, item,
-                              f"satellite number {satcat} is also on {first[0]} "
-                              f"(line {first[1]})",
-                              {"satcat": satcat, "first": first[0], "first_line": first[1]},
-                              column=_column_of(item, "USAF Sat Cat"))
+    if not isinstance(satcat, int):
+        return
+    column = _column_of(item, "USAF Sat Cat")
+    carrier = entry.carrier_of(item)
+    if carrier is not None and carrier.typed("USAF Sat Cat") == satcat:
+        yield ctx.finding("carried-aboard", "info", entry, item,
+                          f"carried aboard {carrier.name}: satellite number {satcat} is its "
+                          "carrier's, as for a piece never catalogued on its own",
+                          {"satcat": satcat, "carrier": carrier.name,
+                           "carrier_line": carrier.line}, column=column)
+        return
+    first = ctx.satcats.setdefault(satcat, (item.name, item.line))
+    if first[1] != item.line:
+        yield ctx.finding("duplicate-satcat", "warning", entry, item,
+                          f"satellite number {satcat} is also on {first[0]} (line {first[1]})",
+                          {"satcat": satcat, "first": first[0], "first_line": first[1]},
+                          column=column)
 
 
 # --- GCAT -----------------------------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
-    """McDowell's GCAT is the reference catalog: the row with the payload's
-    satellite number (or designator) should agree on the designator, the launch
-    day and, loosely, the name.  GCAT's Result and Program are shown beside ours
-    so the launch outcome and the payload's mission result can be compared.  A
-    payload GCAT lacks is reported at info (a failure designator FyymmddX rarely
-    matches: GCAT names failed launches its own way)."""
+    """McDowell's GCAT is the reference catalog.  Every row that may be the payload's
+    (same satellite number, same designator, or launched the same day under a similar
+    name) is scored on all four keys, number, designator, launch day and name, and
+    the one agreeing on most is the payload's; the keys it disagrees on are reported
+    with both values, so a mistyped number is one disagreement with the right row,
+    not three with the wrong one.  GCAT's Result and Program are shown beside ours.
+    A payload carried aboard another shares its carrier's number and has no row of
+    its own: said so at info.  A payload GCAT lacks is reported at info (a failure
+    designator FyymmddX rarely matches: GCAT names failed launches its own way)."""
     if ctx.gcat is None:
         return
-    satcat = item.typed("USAF Sat Cat")
-    cospar = item.typed("COSPAR")
-    piece = cospar.gcat if isinstance(cospar, Cospar) and cospar.kind != "placeholder" else None
-    number = satcat if isinstance(satcat, int) else None
-    if number is None and piece is None:
+    ours = Ours.from_item(entry, item)
+    if ours.satcat is None and ours.piece is None:
         return
-    row = ctx.gcat(number, piece)
-    column = _column_of(item, "USAF Sat Cat" if number is not None else "COSPAR")
-    if row is None:
+    column = _column_of(item, "USAF Sat Cat" if ours.satcat is not None else "COSPAR")
+    carrier = entry.carrier_of(item)
+    if carrier is not None and ours.satcat is not None \
+            and carrier.typed("USAF Sat Cat") == ours.satcat:
+        rows = [r for r in ctx.gcat(ours.satcat, None) if r.get("satcat") == ours.satcat]
+        jcat = rows[0].get("jcat") if rows else None
+        yield ctx.finding("gcat-crosswalk", "info", entry, item,
+                          f"carried aboard {carrier.name}: no GCAT row of its own (satellite "
+                          f"number {ours.satcat} is its carrier's" + (f", GCAT {jcat})" if jcat
+                                                                         else ")"),
+                          {"carrier": carrier.name, "satcat": ours.satcat, "jcat": jcat},
+                          column=column)
+        return
+    match = ctx.gcat_match(entry, item)
+    if match is None:
+        cospar = item.typed("COSPAR")
         # GCAT files failed launches under its own pseudo-designators (yyyy-Xnnn): a
         # FyymmddX one can only match if the catalog happens to use it too.
         why = " (GCAT designates failed launches its own way, yyyy-Xnnn)" \
-            if isinstance(cospar, Cospar) and cospar.kind == "failure" and number is None else ""
+            if isinstance(cospar, Cospar) and cospar.kind == "failure" \
+            and ours.satcat is None else ""
         yield ctx.finding("gcat-crosswalk", "info", entry, item,
-                          f"no GCAT payload row for {number or piece}{why}",
-                          {"satcat": number, "piece": piece}, column=column)
+                          f"no GCAT payload row for {ours.satcat or ours.piece}{why}",
+                          {"satcat": ours.satcat, "piece": ours.piece}, column=column)
         return
+    row = match.row
     evidence = {"jcat": row.get("jcat"), "gcat_piece": row.get("piece"),
                 "gcat_name": row.get("name"), "gcat_launch_date": row.get("launch_date_text"),
                 "gcat_result": row.get("result"), "gcat_program": row.get("program"),
-                "our_piece": piece, "our_name": item.name, "our_launch_date": entry.date.text,
-                "our_outcome": entry.outcome, "our_program": item.value("Program")}
-    problems = []
-    if piece is not None and row.get("piece") and row["piece"] != piece:
-        problems.append(f"designator {piece} here, {row['piece']} in GCAT")
-    gcat_day = row.get("launch_date")
-    if isinstance(gcat_day, dt.date) and entry.date.start and entry.date.end \
-            and not entry.date.start <= gcat_day <= entry.date.end:
-        problems.append(f"launch {entry.date.text} here, {row.get('launch_date_text')} in GCAT")
-    gcat_name = (row.get("name") or "").strip("[]")
-    if gcat_name and gcat_name != "-":
-        ours = {_name_key(item.name), _name_key(item.value("Payload") or "")} - {""}
-        theirs = _name_key(gcat_name)
-        if not any(theirs in o or o in theirs for o in ours):
-            problems.append(f"named {item.name!r} here, {gcat_name!r} in GCAT")
+                "our_piece": ours.piece, "our_name": item.name, "our_launch_date": entry.date.text,
+                "our_outcome": entry.outcome, "our_program": item.value("Program"),
+                "matched_by": match.matched_by, "keys": dict(match.keys)}
+    problems = describe(match, ours, entry.date.text, item.name)
     if problems:
         yield ctx.finding("gcat-crosswalk", "warning", entry, item,
                           f"GCAT {row.get('jcat')} disagrees: " + "; ".join(problems),
@@ -419,6 +464,202 @@ def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
         yield ctx.finding("gcat-crosswalk", "info", entry, item,
                           f"matches GCAT {row.get('jcat')} (result {row.get('result')}, "
                           f"program {row.get('program')})", evidence, column=column)
+
+
+def rule_gcat_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
+    """The orbit a launching state registered with the UN (GCAT's UNPerigee, UNApogee
+    and UNInc) and the chronology's Apogee, Perigee and Inclination describe the same
+    Earth orbit: each apsis agrees within the rounding of both figures (half a unit
+    of the last digit of each) plus 2% of GCAT's, as registered orbits are of another
+    epoch; the inclination within both roundings plus 0.1 degree.  Orbits about
+    another body, and rows without a registered orbit, are not compared."""
+    match = ctx.gcat_match(entry, item)
+    apogee, perigee = item.typed("Apogee"), item.typed("Perigee")
+    if match is None or not isinstance(apogee, Distance) or not isinstance(perigee, Distance):
+        return
+    row = match.row
+    theirs_pe, theirs_ap, theirs_inc = (row.get(k) for k in ("un_perigee_km", "un_apogee_km",
+                                                             "un_inc_deg"))
+    fit = orbit_of(entry, item)
+    if theirs_pe is None or theirs_ap is None or fit is None or fit.body.name != "Earth":
+        return
+    halves = {"Apogee": written_half_unit(item.value("Apogee")),
+              "Perigee": written_half_unit(item.value("Perigee"))}
+    ours = sorted([(perigee.km, halves["Perigee"]), (apogee.km, halves["Apogee"])])
+    theirs = sorted([float(theirs_pe), float(theirs_ap)])
+    problems = []
+    for label, (km, half), other in zip(("perigee", "apogee"), ours, theirs, strict=True):
+        allowed = half + 0.5 + GCAT_ORBIT_SLACK * other
+        if abs(km - other) > allowed:
+            problems.append(f"{label} {km:,.0f} km here, {other:,.0f} km registered "
+                            f"({abs(km - other):,.0f} km apart, {allowed:,.1f} allowed)")
+    inclination = item.typed("Inclination")
+    if isinstance(inclination, float) and theirs_inc is not None:
+        allowed = written_half_unit(item.value("Inclination")) + 0.05 + GCAT_INCLINATION_SLACK
+        if abs(inclination - float(theirs_inc)) > allowed + 1e-9:
+            problems.append(f"inclination {inclination:g} deg here, {float(theirs_inc):g} deg "
+                            f"registered ({allowed:.2f} allowed)")
+    if problems:
+        yield ctx.finding("gcat-orbit", "warning", entry, item,
+                          f"GCAT {row.get('jcat')}'s UN-registered orbit differs: "
+                          + "; ".join(problems),
+                          {"jcat": row.get("jcat"), "fields_km": [o[0] for o in ours],
+                           "registered_km": theirs, "inclination_deg": inclination,
+                           "registered_inclination_deg": theirs_inc},
+                          column=_column_of(item, "Apogee"))
+
+
+def rule_gcat_contact(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
+    """A loss of contact the narrative dates ("On March 21, 1963 … communications
+    ceased") and GCAT's last contact (TLast, the days it allows: "1972 Aug?" is July
+    to September) tell of the same moment: they may lie up to 2 days apart (time
+    zones, a missed session noticed the next day), more is a disagreement."""
+    match = ctx.gcat_match(entry, item)
+    if match is None:
+        return
+    first, last = match.row.get("t_last_start"), match.row.get("t_last_end")
+    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        return
+    for event in item_events(item, entry.date.start):
+        date = event.date
+        if event.kind != "loss-of-contact" or date is None or date.start is None \
+                or date.end is None:
+            continue
+        gap = max((date.start - last).days, (first - date.end).days, 0)
+        if gap > CONTACT_SLACK_DAYS:
+            yield ctx.finding("gcat-contact", "warning", entry, item,
+                              f"contact lost {'on' if date.precision == 'day' else 'in'} "
+                              f"{date.text} here ({event.span.text!r}), "
+                              f"last contact {match.row.get('t_last')} in GCAT "
+                              f"{match.row.get('jcat')}: {gap} days apart",
+                              {"jcat": match.row.get("jcat"), "narrative": event.span.text,
+                               "narrative_start": date.start.isoformat(),
+                               "narrative_end": date.end.isoformat(),
+                               "gcat_t_last": match.row.get("t_last"), "days_apart": gap},
+                              line=event.span.line, column=event.span.column)
+
+
+# --- cross-field ----------------------------------------------------------------
+
+
+def rule_failed_stage(ctx: Context, entry: Entry) -> Iterator[Finding]:
+    """The Failed Stage field and the FAILURE text tell the same failure: when the
+    text names stages ("Stage 4", "the second stage", "3rd stage", the payload
+    shroud as stage S), the failed stage is among them.  A text that names no stage
+    ("Block L lost attitude") is not judged."""
+    stage = entry.failed_stage
+    named = failure_stages(entry.failure)
+    if stage is None or not named or stage in named:
+        return
+    f = entry.field("Failed Stage")
+    names = ", ".join(f"{k} ({v!r})" for k, v in named.items())
+    yield ctx.finding("failed-stage", "warning", entry, None,
+                      f"Failed Stage: {stage}, but the FAILURE text names stage "
+                      f"{names}", {"failed_stage": stage, "named": named,
+                                   "failure": entry.failure},
+                      column=1 if f is None else f.column)
+
+
+def rule_decay_reentry(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
+    """The Decay Date and the re-entry the narrative tells are one event: a re-entry
+    dated in the narrative ("re-entered … on 17 November 1996") must contain the decay
+    date; one told as a time after launch ("2 days later", "about two months after
+    insertion") must allow it, N units give or take one unit (for "about", give or
+    take half of N if that is more)."""
+    decay = item.typed("Decay Date")
+    launch = entry.date.start
+    if not isinstance(decay, dt.date):
+        return
+    column = _column_of(item, "Decay Date")
+    for event in item_events(item, launch):
+        if event.kind != "reentry":
+            continue
+        date = event.date
+        if date is not None and date.start is not None and date.end is not None:
+            if not date.start <= decay <= date.end:
+                days = (decay - date.start).days if decay > date.end else (decay - date.end).days
+                yield ctx.finding("decay-reentry", "warning", entry, item,
+                                  f"Decay Date {decay.isoformat()}, but the narrative says "
+                                  f"{event.span.text!r} ({abs(days)} day"
+                                  f"{'s' if abs(days) != 1 else ''} apart)",
+                                  {"decay_date": decay.isoformat(),
+                                   "narrative": event.span.text,
+                                   "narrative_start": date.start.isoformat(),
+                                   "narrative_end": date.end.isoformat()}, column=column)
+            return
+        elapsed = elapsed_after(_sentence_after(item.narrative, event.span.text))
+        if elapsed is not None and launch is not None:
+            after = (decay - launch).days
+            if not elapsed.low <= after <= elapsed.high:
+                yield ctx.finding("decay-reentry", "warning", entry, item,
+                                  f"Decay Date {decay.isoformat()} is {after} day"
+                                  f"{'s' if after != 1 else ''} after the launch, but the "
+                                  f"narrative says {event.span.text!r} … {elapsed.text!r} "
+                                  f"({elapsed.low:,.0f} to {elapsed.high:,.0f} days)",
+                                  {"decay_date": decay.isoformat(), "days_after_launch": after,
+                                   "narrative": elapsed.text,
+                                   "allowed_days": [elapsed.low, elapsed.high]}, column=column)
+            return
+
+
+def _sentence_after(narrative: str, text: str) -> str:
+    """The rest of the sentence that holds ``text`` in the narrative, from ``text`` on."""
+    at = narrative.find(text)
+    if at < 0:
+        return ""
+    end = narrative.find(". ", at)
+    return narrative[at:] if end < 0 else narrative[at:end]
+
+
+def rule_period_narrative(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
+    """The Period field and a period the narrative states ("an 11-day period orbit",
+    "18 hour orbit") describe the same orbit: they agree within half the unit of the
+    narrative's last digit (an 11-day orbit is 10.5 to 11.5 days) plus 5% of the
+    field, as the apsides check allows.  A sentence about a heliocentric or solar orbit
+    is about another orbit unless the fields are about the Sun."""
+    period = item.typed("Period")
+    if not isinstance(period, float) or period <= 0:
+        return
+    fit = orbit_of(entry, item)
+    about_sun = fit is not None and fit.body.name == "Sun"
+    for told in stated_periods(item.narrative):
+        if not about_sun and re.search(r"heliocentric|solar", told.sentence, re.IGNORECASE):
+            continue
+        allowed = told.half_unit_min + ORBIT_CONSISTENT * period
+        if abs(period - told.minutes) > allowed:
+            yield ctx.finding("period-narrative", "warning", entry, item,
+                              f"Period: {period:,.2f} min ({period / 1440:,.2f} days), but "
+                              f"the narrative says {told.text!r} ({told.minutes:,.0f} min, "
+                              f"{allowed:,.0f} min allowed)",
+                              {"period_min": period, "narrative": told.text,
+                               "narrative_min": told.minutes, "allowed_min": allowed},
+                              column=_column_of(item, "Period"))
+
+
+def rule_type_consistency(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
+    """The Type says which body a probe was for ("Venus probe"); its Spacecraft model
+    ("Mars 2MV-3") and its Program ("Mars", "Venera") name one too.  A Spacecraft of
+    another planet is a warning (type-spacecraft: Sputnik 24 is filed as a Venus
+    probe on a Mars lander); a Program of another planet, with the Spacecraft agreeing
+    or silent, is info (type-program: chronologies file a page's probes under one
+    program)."""
+    typed = type_planet(item.value("Type"))
+    if typed is None:
+        return
+    craft, program = planet_named(item.value("Spacecraft")), planet_named(item.value("Program"))
+    column = _column_of(item, "Type")
+    evidence = {"type": item.value("Type"), "spacecraft": item.value("Spacecraft"),
+                "program": item.value("Program")}
+    if craft is not None and craft != typed:
+        yield ctx.finding("type-spacecraft", "warning", entry, item,
+                          f"Type: {item.value('Type')}, but the spacecraft "
+                          f"{item.value('Spacecraft')} is a {craft} model"
+                          + (f", as the program {item.value('Program')!r} says"
+                             if program == craft else ""), evidence, column=column)
+    elif program is not None and program != typed:
+        yield ctx.finding("type-program", "info", entry, item,
+                          f"Type: {item.value('Type')}, filed under the {program} program "
+                          f"{item.value('Program')!r}", evidence, column=column)
 
 
 def rule_parse(ctx: Context, entry: Entry) -> Iterator[Finding]:
@@ -435,6 +676,7 @@ ENTRY_RULES: dict[str, EntryRule] = {
     "parse": rule_parse,
     "date-interval": rule_vague_date,
     "date-order": rule_chronological,
+    "failed-stage": rule_failed_stage,
 }
 ITEM_RULES: dict[str, ItemRule] = {
     "orbit-kepler": rule_orbit_kepler,
@@ -444,7 +686,12 @@ ITEM_RULES: dict[str, ItemRule] = {
     "date-decay": rule_decay_after_launch,
     "cospar": rule_cospar,
     "duplicates": rule_duplicates,
+    "decay-reentry": rule_decay_reentry,
+    "period-narrative": rule_period_narrative,
+    "type-consistency": rule_type_consistency,
     "gcat-crosswalk": rule_gcat,
+    "gcat-orbit": rule_gcat_orbit,
+    "gcat-contact": rule_gcat_contact,
 }
 #: Every rule id a finding can carry, by the function that produces it.
 RULE_IDS: dict[str, str] = {
@@ -455,7 +702,11 @@ RULE_IDS: dict[str, str] = {
     "unit-distance": "unit-distance", "date-decay": "date-decay",
     "cospar-year": "cospar", "cospar-greek-era": "cospar", "cospar-failure-date": "cospar",
     "cospar-placeholder": "cospar", "duplicate-designator": "duplicates",
-    "duplicate-satcat": "duplicates", "gcat-crosswalk": "gcat-crosswalk",
+    "duplicate-satcat": "duplicates", "carried-aboard": "duplicates",
+    "failed-stage": "failed-stage", "decay-reentry": "decay-reentry",
+    "period-narrative": "period-narrative", "type-spacecraft": "type-consistency",
+    "type-program": "type-consistency", "gcat-crosswalk": "gcat-crosswalk",
+    "gcat-orbit": "gcat-orbit", "gcat-contact": "gcat-contact",
 }
 
 

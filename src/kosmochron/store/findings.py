@@ -8,6 +8,7 @@ database; this module feeds them.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import multiprocessing
 import os
 import threading
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..model import Cospar, Entry
 from ..validate import Context, Finding, GcatLookup, check_entry
+from .crosswalk import load_index
 from .query import reparse
 from .schema import entries, gcat_payloads, items, sources
 
@@ -50,23 +52,8 @@ def stored_entries(conn: Connection, source_id: int,
 def gcat_lookup(conn: Connection) -> GcatLookup | None:
     """A lookup over the imported GCAT rows (held in memory: ~22,000 small rows),
     or None when no catalog has been imported."""
-    by_satcat: dict[int, dict[str, Any]] = {}
-    by_piece: dict[str, dict[str, Any]] = {}
-    for row in conn.execute(sa.select(gcat_payloads)):
-        record = dict(row._mapping)
-        if record["satcat"] is not None:
-            by_satcat.setdefault(record["satcat"], record)
-        if record["piece"]:
-            by_piece.setdefault(record["piece"], record)
-    if not by_satcat and not by_piece:
-        return None
-
-    def lookup(satcat: int | None, piece: str | None) -> dict[str, Any] | None:
-        if satcat is not None and satcat in by_satcat:
-            return by_satcat[satcat]
-        return by_piece.get(piece) if piece else None
-
-    return lookup
+    index = load_index(conn)
+    return index if index else None
 
 
 def check_stored(conn: Connection) -> Iterator[Finding]:
@@ -133,14 +120,17 @@ def _gcat_rows(conn: Connection) -> GcatLookup | None:
     if conn.execute(sa.select(gcat_payloads.c.jcat).limit(1)).first() is None:
         return None
 
-    def lookup(satcat: int | None, piece: str | None) -> dict[str, Any] | None:
-        for column, value in ((gcat_payloads.c.satcat, satcat), (gcat_payloads.c.piece, piece)):
-            if value is not None:
-                found = conn.execute(sa.select(gcat_payloads).where(column == value)
-                                     .order_by(gcat_payloads.c.jcat).limit(1)).first()
-                if found is not None:
-                    return dict(found._mapping)
-        return None
+    def lookup(satcat: int | None, piece: str | None,
+               launched: tuple[dt.date, dt.date] | None = None) -> list[dict[str, Any]]:
+        g = gcat_payloads
+        keys = [g.c.satcat == satcat] if satcat is not None else []
+        keys += [g.c.piece == piece] if piece else []
+        if launched is not None:
+            keys.append(g.c.launch_date.between(*launched))
+        if not keys:
+            return []
+        return [dict(r._mapping) for r in conn.execute(
+            sa.select(g).where(sa.or_(*keys)).order_by(g.c.jcat))]
 
     return lookup
 
