@@ -33,7 +33,7 @@ def test_failure_stages(text: str | None, stages: dict[str, str]) -> None:
 def test_elapsed_after(text: str, low: float, high: float) -> None:
     elapsed = elapsed_after(text)
     assert elapsed is not None
-    assert (elapsed.low, elapsed.high) == (pytest.approx(low), pytest.approx(high))
+    assert elapsed.low == pytest.approx(low) and elapsed.high == pytest.approx(high)
 
 
 def test_no_elapsed_time() -> None:
