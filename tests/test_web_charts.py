@@ -29,7 +29,7 @@ from kosmochron.orbits import (
     kepler_period_min,
 )
 from kosmochron.web import charts
-from kosmochron.web.charts import RateRow, TimelineBin, TimelinePoint
+from kosmochron.web.charts import TimelineBin, TimelinePoint
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & \'quotes\''
@@ -361,54 +361,7 @@ def test_nice_steps() -> None:
     assert [charts.nice_step(s) for s in (5, 10, 37, 60, 400)] == [1, 1, 5, 10, 50]
 
 
-# -- success rates and bars -----------------------------------------------------------
-
-
-def rate_rows() -> list[RateRow]:
-    return [RateRow("Proton", 12, 4, 8 / 12, 0.3906, 0.8619),
-            RateRow("R-7", 9, 6, 3 / 9, 0.1206, 0.6458),
-            RateRow(HOSTILE, 1, 0, 1.0, 0.2065, 1.0)]
-
-
-def test_rate_bars_and_intervals_are_on_the_percent_scale() -> None:
-    root = parse(charts.rate_svg(rate_rows(), title="By family"))
-    ticks = {e.text: float(e.get("x", 0)) for e in root.iter(f"{NS}text")
-             if e.text in ("0%", "100%")}
-    x0, width = ticks["0%"], ticks["100%"] - ticks["0%"]
-    bars = [r for r in root.iter(f"{NS}rect")]
-    assert [float(b.get("width", 0)) / width for b in bars] == pytest.approx([8 / 12, 1 / 3, 1])
-    intervals = root.findall(f"{NS}path[@class='interval']")
-    ends = []
-    for path in intervals:
-        numbers = [float(n) for n in re.findall(r"[\d.]+", path.get("d", ""))]
-        ends.append(((numbers[0] - x0) / width, (numbers[2] - x0) / width))
-    assert ends == [pytest.approx((0.3906, 0.8619), abs=1e-3),
-                    pytest.approx((0.1206, 0.6458), abs=1e-3),
-                    pytest.approx((0.2065, 1.0), abs=1e-3)]
-    words = texts(root)
-    assert "67%  8/12  (39%–86%)" in words
-    desc = root[1].text or ""
-    assert "Proton: 67% of 12 (95% interval 39%–86%)" in desc
-    assert HOSTILE in desc and "<script>" not in charts.rate_svg(rate_rows(), title=HOSTILE)
-
-
-def test_a_group_without_a_rate_draws_no_bar() -> None:
-    root = parse(charts.rate_svg([RateRow("(none)", 0, 0, None, None, None)], title="t"))
-    assert root.find(f"{NS}rect") is None and root.find(f"{NS}path") is None
-    assert "–  0/0  (–––)" in texts(root)
-    assert "No launches" in texts(parse(charts.rate_svg([], title="empty")))
-
-
-def test_bars_are_proportional_and_labelled() -> None:
-    root = parse(charts.bars_svg([("Stage 3", 4), ("Stage 1", 2), (HOSTILE, 1)],
-                                 title="Failures by stage"))
-    widths = [float(r.get("width", 0)) for r in root.iter(f"{NS}rect")]
-    assert widths[1] / widths[0] == pytest.approx(0.5) and widths[2] / widths[0] == 0.25
-    words = texts(root)
-    assert "4 failures" in words and "2" in words
-    assert root[1].text == f"Number of failures: Stage 3: 4; Stage 1: 2; {HOSTILE}: 1."
-    assert "No failures" in texts(parse(charts.bars_svg([], title="none")))
-    assert "1 failure" in texts(parse(charts.bars_svg([("Stage S", 1)], title="one")))
+# -- markers ---------------------------------------------------------------------------------
 
 
 def test_markers_tell_outcome_by_shape() -> None:

@@ -391,7 +391,8 @@ def test_entity_lists_and_pages(client: TestClient) -> None:
     assert {e["lv_family"] for e in proton["entries"]} == {"Proton"}
     html = client.get("/entities/family/proton").text
     assert "67% <span class=\"interval\">(95% Wilson interval 39%–86%)</span>" in html
-    assert "Proton: success rate by decade" in html
+    assert "Success rate by decade: Proton (vehicle family)" in html  # the chart's title
+    assert 'href="/charts/decades.svg?family=proton"' in html
     assert len(entries_of(html)) == 12
     filtered = client.get("/entities/family/proton.json?outcome=failure").json()
     assert filtered["total"] == 4 and filtered["launches"] == 12

@@ -82,6 +82,13 @@ class Context:
     scope: str | None = None
     #: The page the figure is on (its switches link back to it).
     path: str = "/charts"
+    #: The page's own selection that is not in its query (an entity page's entity).
+    fixed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def link_params(self) -> dict[str, str]:
+        """The selection as query parameters, for links to lists of launches."""
+        return {**self.fixed, **self.params}
 
     @property
     def words(self) -> str:
@@ -173,7 +180,7 @@ def cadence(ctx: Context) -> Figure:
     label = "payload nation" if stack == "nation" else stack
     svg = cadence_svg(cells, title=f"Launches per year by {label}: {ctx.words}",
                       stacked_by=label, ident="cadence",
-                      href=lambda year: ctx.url("/", {**ctx.params, "year": year}))
+                      href=lambda year: ctx.url("/", {**ctx.link_params, "year": year}))
     choices = [(g, "payload nation" if g == "nation" else g) for g in CADENCE_GROUPS]
     return Figure("cadence", "Cadence", svg,
                   f"Launches per year, stacked by {label}: the busiest get a colour each, the "
@@ -355,7 +362,7 @@ def chart_csv(request: Request, name: str, store: Store = Depends(get_store)) ->
 @figure("timeline")
 def timeline(ctx: Context) -> Figure:
     chart = timelines.timeline(ctx.store, ctx.url, lambda i: ctx.url(f"/launches/{i}", None),
-                               ctx.filter, title=f"Timeline: {ctx.words}", params=ctx.params)
+                               ctx.filter, title=f"Timeline: {ctx.words}", params=ctx.link_params)
     caption = ("Too many entries to draw one by one: bars count them per year and vehicle "
                "family (green successes, red failures, grey other events); a bar leads to "
                "that year's entries." if chart.bins is not None else

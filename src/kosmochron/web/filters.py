@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..dates import DateBoundError, parse_date_bound
+from ..stats import describe_failed_stage
 from ..store import LaunchFilter, QueryError, Store
 from .state import HttpError
 
@@ -142,13 +143,15 @@ class Facet:
                            for o in self.options]}
 
 
-def _option_label(name: str, value: str) -> str:
+def option_label(name: str, value: str) -> str:
+    """A facet value as the page shows it: ``1960s``, ``Failure``, ``S: payload shroud``."""
     if name == "outcome":
         return value.capitalize()
     if name == "decade":
-        return f"{value}s"
+        return value if value.endswith("s") else f"{value}s"
     if name == "failed_stage":
-        return f"Stage {value}"
+        words = describe_failed_stage(value)
+        return f"Stage {value}" if words == f"stage {value}" else f"{value}: {words}"
     return value
 
 
@@ -168,10 +171,10 @@ def facets(store: Store, chosen: Selection) -> list[Facet]:
             value = str(row["value"])
             selected = current is not None and current.lower() in (value.lower(),
                                                                     str(row["slug"]))
-            options.append(Option(value, _option_label(name, value), int(row["count"]),
+            options.append(Option(value, option_label(name, value), int(row["count"]),
                                   selected))
         if current is not None and not any(o.selected for o in options):
-            options.append(Option(current, _option_label(name, current), 0, True))
+            options.append(Option(current, option_label(name, current), 0, True))
         result.append(Facet(name, label, options))
     return result
 

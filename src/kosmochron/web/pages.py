@@ -29,9 +29,10 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from ..export import diagnostic_json, entry_json
+from ..gcatcodes import parse_fail_code, parse_launch_code
 from ..model import Entry, Field
 from ..orbits import OrbitFit, orbit_of
-from ..stats import wilson_interval
+from ..stats import describe_failed_stage, wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
@@ -66,6 +67,22 @@ env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=T
 env.tests["field"] = lambda node: isinstance(node, Field)
 env.filters["percent"] = charts.percent
 env.filters["number"] = charts.number
+env.filters["code_words"] = lambda f: code_words(f.key, f.value)
+
+
+def code_words(key: str, value: str) -> str | None:
+    """A coded field in words, where it is shown: ``Failed Stage: S`` is the payload
+    shroud, GCAT's ``Launch Code: OF40`` and ``Failure Code: S4P`` decoded."""
+    try:
+        if key == "Failed Stage":
+            return describe_failed_stage(value)
+        if key == "Launch Code":
+            return parse_launch_code(value).description
+        if key == "Failure Code":
+            return parse_fail_code(value).description
+    except ValueError:
+        return None
+    return None
 
 
 @dataclass(slots=True)
@@ -213,11 +230,6 @@ def timeline(store: Store, links: Links, f: LaunchFilter, *, title: str,
                               current=current)
 
 
-def _rates(rows: Iterable[Any]) -> list[charts.RateRow]:
-    return [charts.RateRow(r.key, r.launches, r.failures, r.success_rate, r.ci_low, r.ci_high)
-            for r in rows]
-
-
 def stat_json(row: Any) -> dict[str, Any]:
     return {"key": row.key, "launches": row.launches, "failures": row.failures,
             "success_rate": row.success_rate, "ci_low": row.ci_low, "ci_high": row.ci_high,
@@ -252,7 +264,9 @@ def _remove_links(links: Links, chosen: filters.Selection) -> list[Any]:
     labels = {**filters.FACETS, "configuration": "Configuration", "complex": "Complex",
               "agency": "Agency", "year": "Year", "from": "From", "to": "To", "q": "Words",
               "kind": "Entries"}
-    return [(labels.get(k, k), v, links.here({p: w for p, w in chosen.params.items() if p != k}))
+    return [(labels.get(k, k), filters.option_label(k, v) if k in ("decade", "failed_stage")
+             else v,
+             links.here({p: w for p, w in chosen.params.items() if p != k}))
             for k, v in chosen.params.items()]
 
 
@@ -481,27 +495,23 @@ def entity(request: Request, store: Store) -> Page:
     by_decade = store.stats("decade", launches_only)
     by_family = store.stats("family", launches_only) if kind != "family" else []
     stages = store.failed_stages(launches_only)
-    chart = timeline(store, links, chosen.filter, title=f"Timeline: {found['name']}",
-                     params=chosen.params)
     label = ENTITY_KINDS[kind][0]
+    ctx = figure_context(request, store, links, chosen, f"{found['name']} ({label.lower()})",
+                         {kind: found["slug"]})
+    names = ["timeline", "cadence", "decades", *(["reliability"] if kind != "family" else []),
+             "learning", "failures"]
+    shown = [figures.build(name, ctx, figures.figure_params(request, {kind: found["slug"]}))
+             for name in names]
     data = {**found, "label": label, "success_rate": rate, "ci_low": low, "ci_high": high,
             "by_decade": [stat_json(r) for r in by_decade],
             "by_family": [stat_json(r) for r in by_family], "failed_stages": stages,
             "filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
             "pages": listing["pages"], "per_page": listing["per_page"],
-            "entries": [stored_json(s) for s in listing["found"]]}
+            "entries": [stored_json(s) for s in listing["found"]],
+            "figures": {fig.name: fig.to_json() for fig in shown}}
     return Page("entity.html", f"{found['name']} ({label.lower()})", data, {
         "entity": found, "kind": kind, "label": label, "rate": rate, "low": low, "high": high,
-        "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
-        "decade_svg": Markup(charts.rate_svg(_rates(by_decade),
-                                             title=f"{found['name']}: success rate by decade")),
-        "family_svg": Markup(charts.rate_svg(_rates(by_family),
-                                             title=f"{found['name']}: success rate by family"))
-        if by_family else None,
-        "stages_svg": Markup(charts.bars_svg([(f"Stage {k}", v) for k, v in stages.items()],
-                                             title=f"{found['name']}: failures by stage"))
-        if stages else None,
-        "by_decade": by_decade, "by_family": by_family, "stages": stages, **listing})
+        "figures": shown, **listing})
 
 
 @twin("/findings", "/findings.json")
@@ -545,10 +555,11 @@ def findings_page(request: Request, store: Store) -> Page:
 
 
 def figure_context(request: Request, store: Store, links: Links, chosen: filters.Selection,
-                   scope: str | None = None) -> figures.Context:
+                   scope: str | None = None,
+                   fixed: dict[str, str] | None = None) -> figures.Context:
     """What the figures of a page are drawn from: its selection and chart options."""
     return figures.Context(store, chosen.filter, chosen.params, request.query_params, links.url,
-                           scope, request.url.path)
+                           scope, request.url.path, fixed or {})
 
 
 #: The figures of the charts page, in order.
