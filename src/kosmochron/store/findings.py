@@ -52,8 +52,14 @@ def stored_entries(conn: Connection, source_id: int,
 def gcat_lookup(conn: Connection) -> GcatLookup | None:
     """A lookup over the imported GCAT rows (held in memory: ~22,000 small rows),
     or None when no catalog has been imported."""
-    index = load_index(conn)
+    index = load_index(conn, _RULE_COLUMNS)
     return index if index else None
+
+
+#: The GCAT columns the rules read (not every column as written: that is heavy).
+_RULE_COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_date",
+                 "program", "result", "t_last", "t_last_start", "t_last_end", "un_perigee_km",
+                 "un_apogee_km", "un_inc_deg")
 
 
 def check_stored(conn: Connection) -> Iterator[Finding]:
@@ -130,7 +136,7 @@ def _gcat_rows(conn: Connection) -> GcatLookup | None:
         if not keys:
             return []
         return [dict(r._mapping) for r in conn.execute(
-            sa.select(g).where(sa.or_(*keys)).order_by(g.c.jcat))]
+            sa.select(*(g.c[c] for c in _RULE_COLUMNS)).where(sa.or_(*keys)).order_by(g.c.jcat))]
 
     return lookup
 
