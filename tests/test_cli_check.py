@@ -24,11 +24,12 @@ from jsonschema import Draft202012Validator
 
 from kosmochron.cli import main
 from kosmochron.source import SEED_NAME, seed_path
-from kosmochron.validate import RULE_IDS
+from kosmochron.validate import RULE_IDS, rule_doc
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DECAY = FIXTURES / "validate-decay-before-launch.txt"
 HOSTILE = FIXTURES / "validate-hostile.txt"
+CROSS = FIXTURES / "validate-cross-fields.txt"
 GCAT_SAMPLE = FIXTURES / "gcat-psatcat-sample.tsv"
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "seed-findings.json")
                     .read_text(encoding="utf-8"))
@@ -112,11 +113,15 @@ def seed_file() -> Path:
 def test_text_form_on_the_seed(capsys: pytest.CaptureFixture[str], seed_file: Path) -> None:
     status, out, err = cli(capsys, "check", seed_file)
     assert (status, err) == (0, "")
-    lines = out.splitlines()
+    *lines, last = out.splitlines()
     assert len(lines) == len(golden())
     for line in lines:
         assert TEXT_LINE.match(line), line
         assert line.startswith(f"{seed_file}:")
+    assert last.startswith("summary: 0 errors, 6 warnings, 21 infos; by rule: ")
+    # Warnings before infos (errors first: see test_errors_come_first).
+    severities = [line.split(": ")[1] for line in lines]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert f"{seed_file}:75:1: warning: narrative-orbit: " in out
     assert re.search(r":81:\d+: info: orbit-kepler: orbit about Mars: ", out)
 
@@ -163,6 +168,22 @@ def test_html_report_of_the_seed(capsys: pytest.CaptureFixture[str], seed_file: 
     assert status == 0
     assert out.count("<li class='info'>") + out.count("<li class='warning'>") == len(golden())
     assert "<li class='error'>" not in out
+    assert "<p class='summary'>0 errors, 6 warnings, 21 infos.</p>" in out
+
+
+def test_html_report_one_plain_description_per_rule_and_errors_first(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "check", "-f", "html", CROSS, DECAY)
+    assert status == 1
+    rows = re.findall(r"<tr><td><code>([a-z-]+)</code></td><td>(\d+)</td><td>(\d+)</td>"
+                      r"<td>(\d+)</td><td>([^<]*)</td></tr>", out)
+    assert [r[0] for r in rows][:2] == ["date-decay", "date-order"]  # errors first
+    assert len({r[0] for r in rows}) == len(rows) == 8  # one row per rule
+    assert rows[0][:4] == ("date-decay", "1", "0", "0")
+    for rule, *_, doc in rows:
+        assert doc == html.escape(rule_doc(rule)) and "`" not in doc
+    classes = re.findall(r"<li class='(\w+)'>", out)
+    assert classes == ["error"] + ["warning"] * 6 + ["info"] * 4
 
 
 # -- filters ----------------------------------------------------------------------------
@@ -196,7 +217,9 @@ def test_min_severity_filter(capsys: pytest.CaptureFixture[str], seed_file: Path
     assert rules == []
     status, out, _ = cli(capsys, "check", "--min-severity", "warning", "--rule",
                          "type-consistency", seed_file)
-    assert status == 0 and len(out.splitlines()) == 1
+    assert status == 0 and len(out.splitlines()) == 2  # the finding and the summary
+    assert out.splitlines()[1] == ("summary: 0 errors, 1 warning, 0 infos; by rule: "
+                                   "type-spacecraft 1 warning")
 
 
 def test_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str],
@@ -232,14 +255,35 @@ def test_an_error_finding_exits_1(capsys: pytest.CaptureFixture[str], fmt: str) 
 
 def test_filtered_out_errors_do_not_count(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = cli(capsys, "check", "--rule", "orbit-kepler", DECAY)
-    assert status == 0 and len(out.splitlines()) == 1
+    assert status == 0 and len(out.splitlines()) == 2  # the finding and the summary
 
 
 def test_several_files_in_order(capsys: pytest.CaptureFixture[str], seed_file: Path) -> None:
     status, out, _ = cli(capsys, "check", seed_file, DECAY)
     assert status == 1
-    sources = [line.split(":")[0] for line in out.splitlines()]
-    assert sources == [str(seed_file)] * len(golden()) + [str(DECAY)] * 2
+    *lines, last = out.splitlines()
+    # The error first, then each severity's findings in the order of the files.
+    assert lines[0].startswith(f"{DECAY}:7:99: error: date-decay: ")
+    warnings = [line.split(":")[0] for line in lines if ": warning: " in line]
+    infos = [line.split(":")[0] for line in lines if ": info: " in line]
+    assert warnings == [str(seed_file)] * 6
+    assert infos == [str(seed_file)] * (len(golden()) - 6) + [str(DECAY)]
+    assert last.startswith("summary: 1 error, 6 warnings, 22 infos; by rule: date-decay "
+                           "1 error; decay-reentry 2 warnings; ")
+
+
+def test_errors_come_first_and_the_summary_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "check", CROSS, DECAY)
+    assert status == 1
+    *lines, last = out.splitlines()
+    severities = [line.split(": ")[1] for line in lines]
+    assert severities == ["error"] + ["warning"] * 6 + ["info"] * 4
+    assert last == ("summary: 1 error, 6 warnings, 4 infos; by rule: date-decay 1 error; "
+                    "date-order 1 warning; decay-reentry 2 warnings; failed-stage 1 warning; "
+                    "period-narrative 1 warning; type-spacecraft 1 warning; orbit-kepler "
+                    "3 infos; type-program 1 info")
+    status, out, _ = cli(capsys, "check", "--rule", "date-decay", CROSS)
+    assert (status, out) == (0, "summary: 0 errors, 0 warnings, 0 infos\n")
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -282,8 +326,8 @@ def test_stored_mode(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     assert all(isinstance(r["entry_id"], int) for r in records)
     assert all((r["item_id"] is None) == (r["item"] is None) for r in records)
     status, out, _ = cli(capsys, "check", "--db", db, "--min-severity", "warning")
-    assert status == 0 and len(out.splitlines()) == 6
-    for line in out.splitlines():
+    assert status == 0 and len(out.splitlines()) == 7  # 6 warnings and the summary
+    for line in out.splitlines()[:-1]:
         assert TEXT_LINE.match(line) and line.startswith(f"{SEED_NAME}:")
 
 
@@ -296,7 +340,9 @@ def test_stored_mode_with_gcat_and_an_error(capsys: pytest.CaptureFixture[str],
     status, out, _ = cli(capsys, "check", "--db", db, "--min-severity", "error")
     assert status == 1
     assert out.splitlines() == [f"{DECAY}:7:99: error: date-decay: decay date 1971-05-18 is "
-                                "before the launch (1971 May 19)"]
+                                "before the launch (1971 May 19)",
+                                "summary: 1 error, 0 warnings, 0 infos; by rule: date-decay "
+                                "1 error"]
 
 
 def test_file_mode_uses_the_databases_gcat(capsys: pytest.CaptureFixture[str], db: Path,
@@ -341,7 +387,8 @@ def test_failures_exit_2_without_traceback_subprocess(args: list[str], tmp_path:
 def test_statuses_subprocess(tmp_path: Path) -> None:
     seed = run("check", str(seed_path()), db=tmp_path / "k.sqlite3")
     assert (seed.returncode, seed.stderr) == (0, b"")
-    assert all(TEXT_LINE.match(line) for line in seed.stdout.decode().splitlines())
+    *lines, last = seed.stdout.decode().splitlines()
+    assert all(TEXT_LINE.match(line) for line in lines) and last.startswith("summary: ")
     decay = run("check", "-f", "json", DECAY, db=tmp_path / "k.sqlite3")
     assert (decay.returncode, decay.stderr) == (1, b"")
     VALIDATOR.validate(json.loads(decay.stdout))

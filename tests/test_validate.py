@@ -42,6 +42,7 @@ from kosmochron.validate import (
     KG_PER_LB,
     KM_PER_MI,
     ORBIT_CONSISTENT,
+    RULE_DESCRIPTIONS,
     RULE_IDS,
     SEVERITIES,
     Context,
@@ -49,11 +50,13 @@ from kosmochron.validate import (
     GcatLookup,
     check_entries,
     check_entry,
+    plain,
     rule_chronological,
     rule_cospar,
     rule_decay_after_launch,
     rule_decay_reentry,
     rule_doc,
+    rule_docstring,
     rule_duplicates,
     rule_failed_stage,
     rule_gcat,
@@ -1263,6 +1266,17 @@ def test_every_rule_is_documented() -> None:
         assert re.fullmatch(r"[a-z-]+", rule_id)
         assert rule_doc(rule_id) and "\n" not in rule_doc(rule_id)
     assert "Kepler" in rule_doc("orbit-hint-conflict")
+    # One plain-text description per rule id, its own (issue 12).
+    assert set(RULE_DESCRIPTIONS) == set(RULE_IDS)
+    assert len(set(RULE_DESCRIPTIONS.values())) == len(RULE_DESCRIPTIONS)
+    for rule_id in RULE_IDS:
+        assert "`" not in rule_doc(rule_id) and "`" not in rule_docstring(rule_id)
+        assert len(rule_docstring(rule_id).split()) >= 15
+
+
+def test_docstring_markup_as_plain_text() -> None:
+    assert plain("Uses :func:`infer_orbit` and :func:`~kosmochron.orbits.orbit_of`\n"
+                 "    on ``1962-B-Iota-1``.") == "Uses infer_orbit and orbit_of on 1962-B-Iota-1."
 
 
 def test_check_entries_carries_ids() -> None:

@@ -18,9 +18,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from conftest import fixture_path
 from kosmochron.store import Store, open_store
+from kosmochron.validate import rule_doc
 from kosmochron.web import timelines as web_timelines
 from kosmochron.web.pages import router, static_dir
 
@@ -489,6 +491,21 @@ def test_findings_report_page_and_twin(client: TestClient) -> None:
     assert client.get("/findings", params={"rule": "no-such-rule"}).status_code == 400
     bad = client.get("/findings.json", params={"min_severity": "fatal"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_value"
+
+
+def test_findings_rules_are_described_in_plain_text_once_each(client: TestClient) -> None:
+    """Issue 12: one description per rule id, its own (not its family's docstring), in
+    plain text (no :func: roles or double backticks)."""
+    counts = client.get("/findings.json").json()["counts"]
+    rules = [c["rule"] for c in counts]
+    assert len(rules) == len(set(rules)) > 5
+    docs = [c["doc"] for c in counts]
+    assert len(set(docs)) == len(docs)
+    for doc in docs:
+        assert "`" not in doc and ":func:" not in doc and "\n" not in doc
+    page = client.get("/findings").text
+    assert page.count(str(escape(rule_doc("orbit-kepler")))) == 1
+    assert page.count(str(escape(rule_doc("cospar-placeholder")))) == 1
 
 
 def test_findings_come_in_pages(client: TestClient) -> None:

@@ -710,11 +710,75 @@ RULE_IDS: dict[str, str] = {
 }
 
 
+#: One plain-text sentence per rule id: what the /findings page and the HTML report
+#: show beside each rule's counts (the rule's docstring says how, in full).
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "parse": "What the parser could not read (an unknown month, a bad value) is a finding "
+             "too.",
+    "date-interval": "A date denotes an interval of days whose start is not after its end.",
+    "date-order": "Entries are in date order: one wholly before the entry above it is out of "
+                  "place.",
+    "failed-stage": "The Failed Stage field is among the stages the FAILURE text names.",
+    "orbit-kepler": "The period fits the apsides by Kepler's third law about the body the "
+                    "record makes most likely.",
+    "orbit-hint-conflict": "The body the narrative says the parameters are for fits the period "
+                           "by Kepler's third law when another body does.",
+    "narrative-orbit": "An orbit the narrative states (174 km x 159 km) is the one the Apogee "
+                       "and Perigee fields give, within 5%.",
+    "unit-mass": "A mass written in kg and lb converts (1 lb = 0.45359237 kg) within the "
+                 "rounding shown.",
+    "unit-distance": "Apogee and perigee written in km and mi convert (1 mi = 1.609344 km) "
+                     "within the rounding shown.",
+    "date-decay": "The decay date is not before the launch.",
+    "cospar-year": "A designator's year is the launch's year.",
+    "cospar-greek-era": "Greek-letter designators were given to launches of 1957-1962 only.",
+    "cospar-failure-date": "A failure designator FyymmddX encodes the day of the failed launch.",
+    "cospar-placeholder": "A placeholder designator (1988-058xx) marks a piece that was never "
+                          "catalogued.",
+    "duplicate-designator": "No two payloads share a designator (placeholders aside).",
+    "duplicate-satcat": "No two payloads share a satellite number, unless one was carried "
+                        "aboard the other.",
+    "carried-aboard": "A payload carried aboard another and never catalogued shares its "
+                      "carrier's satellite number.",
+    "decay-reentry": "The decay date is the re-entry the narrative dates or tells as a time "
+                     "after launch.",
+    "period-narrative": "The Period field is the period the narrative states (an 11-day "
+                        "orbit).",
+    "type-spacecraft": "The body the Type names (a Venus probe) is the one the Spacecraft "
+                       "model was built for.",
+    "type-program": "The body the Type names is the one the Program is for (a note: pages "
+                    "file their probes under one program).",
+    "gcat-crosswalk": "The payload's GCAT row, the best on satellite number, designator, "
+                      "launch day and name, agrees on each.",
+    "gcat-orbit": "The orbit fields agree with the orbit registered with the UN (GCAT) beyond "
+                  "rounding.",
+    "gcat-contact": "A loss of contact the narrative dates is within 2 days of GCAT's last "
+                    "contact.",
+}
+
+_ROLE = re.compile(r":[a-z]+:`(~?)([^`]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain(text: str) -> str:
+    """Docstring markup as plain text: ``:func:`infer_orbit``` and ````x```` lose their
+    roles and backticks (``~a.b.c`` is ``c``), and lines are joined."""
+    text = _ROLE.sub(lambda m: m.group(2).rsplit(".", 1)[-1] if m.group(1) else m.group(2),
+                     text)
+    return " ".join(_LITERAL.sub(r"\1", text).split())
+
+
 def rule_doc(rule_id: str) -> str:
-    """The docstring of the function behind a rule id (what it checks and why)."""
+    """What a rule id checks, in one plain-text sentence (:data:`RULE_DESCRIPTIONS`)."""
+    return RULE_DESCRIPTIONS[rule_id]
+
+
+def rule_docstring(rule_id: str) -> str:
+    """The docstring of the function behind a rule id (what it checks and why), as plain
+    text on one line."""
     name = RULE_IDS[rule_id]
     fn = ENTRY_RULES.get(name) or ITEM_RULES[name]
-    return " ".join((fn.__doc__ or "").split())
+    return plain(fn.__doc__ or "")
 
 
 def check_entry(ctx: Context, entry: Entry) -> Iterator[Finding]:
