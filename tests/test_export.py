@@ -26,9 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kosmochron as kc
-from kosmochron.export import dumps, item_json, ndjson_line, write_document
+from corpus_support import corpus_text
+from kosmochron.export import dumps, entry_text, item_json, item_text, ndjson_line, write_document
+from kosmochron.model import Entry, Field, Item, Text
 
 GOLDEN_PATH = Path(__file__).parent / "golden" / "seed.json"
 GOLDEN: dict[str, Any] = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
@@ -248,3 +252,43 @@ def test_write_document_of_no_entries() -> None:
     assert json.loads(out.getvalue()) == {
         "entries": [], "diagnostics": [],
         "source": {"path": "<string>", "sha256": doc.source.sha256, "title": None}}
+
+
+# -- the text writers: the same JSON as dumps(entry_json(...)), byte for byte ---------
+
+def _assert_text_writers_agree(doc: kc.Document) -> None:
+    for entry in doc.entries:
+        assert entry_text(entry) == dumps(kc.entry_json(entry))
+        assert ndjson_line(entry, doc.source.path) == dumps(
+            {"source": doc.source.path, **kc.entry_json(entry)}) + "\n"
+        for item in entry.items:
+            assert item_text(item) == dumps(item_json(item))
+
+
+@pytest.mark.parametrize("name", [None, "astronautix-saturn-v-page.txt", "bad-values.txt",
+                                  "export-contract.txt", "format-variants.txt",
+                                  "parser-edge-cases.txt", "validate-hostile.txt",
+                                  "web-script-injection.txt"])
+def test_entry_text_is_the_exported_json(name: str | None) -> None:
+    path = None if name is None else Path(__file__).parent / "fixtures" / name
+    _assert_text_writers_agree(kc.parse_file(path))
+
+
+def test_entry_text_is_the_exported_json_over_a_generated_corpus() -> None:
+    doc = kc.parse_text(corpus_text(2000), "corpus.txt")
+    assert len(doc.entries) == 2000
+    _assert_text_writers_agree(doc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.text(min_size=1, max_size=12), value=st.text(max_size=40),
+       name=st.text(min_size=1, max_size=20))
+def test_entry_text_escapes_as_json_does(key: str, value: str, name: str) -> None:
+    """Any text (quotes, backslashes, control characters, lone surrogates, U+2028) is
+    escaped exactly as ``json.dumps(ensure_ascii=False)`` escapes it."""
+    header = Field(key, value, None, 1, 20)
+    item = Item(name, [Field(key, value, None, 2, 9), Field("Payload", value, None, 2, 30),
+                       Text(value, 2, 40)], 2)
+    entry = Entry(kc.VagueDate(value, "unknown", None, None), value or None,
+                  [header, Field("Launch Site", value, None, 1, 40)], [item], 1)
+    assert entry_text(entry, value) == dumps({"source": value, **kc.entry_json(entry)})

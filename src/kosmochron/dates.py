@@ -37,8 +37,15 @@ class DateError(ValueError):
         self.date = date
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+
+
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, _days_in(year, month))
 
 
 def _year(text: str, year: int) -> VagueDate:
@@ -78,17 +85,21 @@ def parse_vague_date(text: str) -> VagueDate:
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         raise DateError(f"unknown month {name!r}: expected a month name (January…December) "
                         f"or a season (Spring, Summer, Autumn, Winter){hint}", _year(text, year))
-    month_start, month_end = dt.date(year, month, 1), _month_end(year, month)
+    last = _days_in(year, month)
     if len(words) == 2 or words[2] == "-":
-        return VagueDate(text, "month", month_start, month_end)
-    m = _DAYS.fullmatch(words[2])
-    partial = VagueDate(text, "month", month_start, month_end)
+        return VagueDate(text, "month", dt.date(year, month, 1), dt.date(year, month, last))
+    day = words[2]
+    if day.isdecimal() and len(day) <= 2 and 1 <= int(day) <= last:  # the common case
+        start = dt.date(year, month, int(day))
+        return VagueDate(text, "day", start, start)
+    m = _DAYS.fullmatch(day)
+    partial = VagueDate(text, "month", dt.date(year, month, 1), dt.date(year, month, last))
     if m is None:
-        raise DateError(f"day {words[2]!r} is not a number or a range like '25-26'", partial)
+        raise DateError(f"day {day!r} is not a number or a range like '25-26'", partial)
     first_day, last_day = int(m.group(1)), int(m.group(2) or m.group(1))
-    if not 1 <= first_day <= last_day <= month_end.day:
-        raise DateError(f"day {words[2]!r} is not within {name} {year} "
-                        f"(1-{month_end.day}, ranges ascending)", partial)
+    if not 1 <= first_day <= last_day <= last:
+        raise DateError(f"day {day!r} is not within {name} {year} "
+                        f"(1-{last}, ranges ascending)", partial)
     start, end = dt.date(year, month, first_day), dt.date(year, month, last_day)
     return VagueDate(text, "day" if start == end else "day-range", start, end)
 

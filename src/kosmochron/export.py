@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import IO, Any
 
 from .model import Cospar, Diagnostic, Distance, Document, Entry, Field, Item, Mass, Source, Typed
@@ -129,9 +130,117 @@ def document_json(document: Document) -> JSON:
     }
 
 
+# -- the same JSON as text, written straight from the model ---------------------------
+#
+# ``entry_text(e) == dumps(entry_json(e))``, byte for byte (the tests hold them to it over
+# the seed, the Saturn V page and a generated corpus), without building the dicts: the
+# parse command spent more time building and encoding them than parsing.
+
+_esc = encode_basestring  # json's own C string encoder, as dumps(ensure_ascii=False) uses
+
+
+def _str(value: str | None) -> str:
+    return "null" if value is None else _esc(value)
+
+
+def _num(value: float | None) -> str:
+    """A number as json writes it (non-finite ones are already None)."""
+    return "null" if value is None else repr(value)
+
+
+#: ``{"key": "Mass", "value": `` for each field key seen (a chronology has a few dozen
+#: keys; past 4,096 a hostile file's keys are not kept).  A plain dict, so looking a key
+#: up is the interpreter's fast path; a miss fills it in :func:`_fields_items`.
+_KEY_HEADS: dict[str, str] = {}
+
+
+def _fields_items(fields: list[Field]) -> str:
+    """The members of ``dumps([field_json(f) for f in fields])``, without the brackets."""
+    heads, esc = _KEY_HEADS, _esc
+    try:
+        return ", ".join([f'{heads[f.key]}{esc(f.value)}, "line": {f.line}, '
+                          f'"column": {f.column}}}' for f in fields])
+    except KeyError:
+        for f in fields:
+            if f.key not in heads and len(heads) < 4096:
+                heads[f.key] = '{"key": ' + esc(f.key) + ', "value": '
+        return ", ".join([f'{{"key": {esc(f.key)}, "value": {esc(f.value)}, "line": {f.line}, '
+                          f'"column": {f.column}}}' for f in fields])
+
+
+def fields_text(fields: list[Field]) -> str:
+    """``dumps([field_json(f) for f in fields])``."""
+    return f"[{_fields_items(fields)}]"
+
+
+def _day(day: dt.date | None) -> str:
+    return "null" if day is None else f'"{day.isoformat()}"'
+
+
+def item_text(item: Item) -> str:
+    """``dumps(item_json(item))``."""
+    fields = item.fields
+    # The first field of each key wins: reversed, so an earlier one is written last.
+    value = {f.key: _esc(f.value) for f in reversed(fields)}.get
+    typed = {f.key: f.typed for f in reversed(fields)}.get
+    mass, cospar, decay, satcat = typed("Mass"), typed("COSPAR"), typed("Decay Date"), \
+        typed("USAF Sat Cat")
+    kg = lb = None
+    if isinstance(mass, Mass):
+        kg, lb = _real(mass.kg), _real(mass.lb)
+    kind = normalized = gcat = None
+    if isinstance(cospar, Cospar):
+        kind, normalized, gcat = cospar.kind, cospar.normalized, cospar.gcat
+    null = "null"
+    return (
+        f'{{"name": {_esc(item.name)}, "line": {item.line}, "end_line": {item.end_line}, '
+        f'"payload": {value("Payload", null)}, "mass_kg": {_num(kg)}, "mass_lb": {_num(lb)}, '
+        f'"nation": {value("Nation", null)}, "agency": {value("Agency", null)}, '
+        f'"program": {value("Program", null)}, "class": {value("Class", null)}, '
+        f'"type": {value("Type", null)}, "spacecraft": {value("Spacecraft", null)}, '
+        f'"decay_date": {_day(decay) if isinstance(decay, dt.date) else null}, '
+        f'"satcat": {satcat if isinstance(satcat, int) else null}, '
+        f'"cospar": {value("COSPAR", null)}, "cospar_kind": {_str(kind)}, '
+        f'"cospar_normalized": {_str(normalized)}, "cospar_gcat": {_str(gcat)}, '
+        f'"apogee_km": {_num(_km(typed("Apogee")))}, '
+        f'"perigee_km": {_num(_km(typed("Perigee")))}, '
+        f'"inclination_deg": {_num(_number(typed("Inclination")))}, '
+        f'"period_min": {_num(_number(typed("Period")))}, '
+        f'"duration_days": {_num(_number(typed("Duration")))}, '
+        f'"summary": {value("Summary", null)}, "narrative": {_str(item.narrative or None)}, '
+        f'"fields": [{_fields_items(fields)}]}}')
+
+
+def entry_text(entry: Entry, source: str | None = None) -> str:
+    """``dumps(entry_json(entry))``; with ``source``, ``dumps({"source": source,
+    **entry_json(entry)})`` (an NDJSON record)."""
+    date = entry.date
+    fields = entry.fields
+    header = {f.key: _esc(f.value) for f in reversed(fields)}
+    get = header.get
+    kind = entry.kind
+    outcome = "null" if kind != "launch" else \
+        '"failure"' if "FAILURE" in header or "Failed Stage" in header else '"success"'
+    null = "null"
+    head = "{" if source is None else f'{{"source": {_esc(source)}, '
+    return (
+        f'{head}"kind": "{kind}", "line": {entry.line}, "end_line": {entry.end_line}, '
+        f'"date": {{"text": {_esc(date.text)}, "precision": "{date.precision}", '
+        f'"start": {_day(date.start)}, "end": {_day(date.end)}}}, '
+        f'"time_utc": {_str(entry.time_utc)}, "site": {get("Launch Site", null)}, '
+        f'"complex": {get("Launch Complex", null)}, "lv_family": {get("LV Family", null)}, '
+        f'"vehicle": {get("Launch Vehicle", null)}, '
+        f'"configuration": {get("LV Configuration", null)}, '
+        f'"outcome": {outcome}, "failure": {get("FAILURE", null)}, '
+        f'"failed_stage": {get("Failed Stage", null)}, '
+        f'"has_errors": {"true" if entry.has_errors else "false"}, '
+        f'"fields": [{_fields_items(fields)}], '
+        f'"items": [{", ".join([item_text(i) for i in entry.items])}]}}')
+
+
 def ndjson_line(entry: Entry, source: str) -> str:
     """One NDJSON record: the entry with the path of its file under ``source``."""
-    return dumps({"source": source, **entry_json(entry)}) + "\n"
+    return entry_text(entry, source) + "\n"
 
 
 def write_document(
@@ -145,7 +254,7 @@ def write_document(
     out.write('{"entries": [')
     for i, entry in enumerate(entries):
         out.write(",\n  " if i else "\n  ")
-        out.write(dumps(entry_json(entry)))
+        out.write(entry_text(entry))
     source, diagnostics = end()
     out.write("\n],\n")
     out.write(f' "diagnostics": {dumps([diagnostic_json(d) for d in diagnostics])},\n')

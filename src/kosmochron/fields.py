@@ -94,6 +94,13 @@ _FAST_VALUE = r"[^.]*(?:(?:\.(?=[^ ])|(?<=\.[A-Z])\. )[^.]*)*"
 _FAST_FIELD = rf"({_FAST_KEY}): +({_FAST_VALUE})\.(?: +|$)"
 FAST_FIELD = re.compile(rf"({_FAST_FIELD})")
 FAST_RUN = re.compile(rf"(?:{_FAST_FIELD})*")
+#: Both in one pass: ``findall`` from a position gives each plain field of the run,
+#: then one match of everything after it with empty groups (so the matches are
+#: contiguous, and the scan stops there; ``(?s:.+)`` jumps to the end at once where
+#: ``[\s\S]+`` would step through the narrative).
+#: (Its keys may be ``FAILURE`` or ``Summary``: the scan stops there for their own rule.)
+FAST_SCAN = re.compile(
+    rf"(({_WORD}(?: {_WORD}){{0,3}}): +({_FAST_VALUE})\.(?: +|$))|(?s:.+)")
 
 #: Typed readings are immutable, and the same values recur all through a
 #: chronology ("Mass: 890 kg (1,960 lb)"), so conversions are memoised.
@@ -146,17 +153,23 @@ def _scan_run(
     """Scan consecutive fields from ``pos``; return where the run ends."""
     size = len(text)
     while pos < size:
-        # Fast path: the whole run of plain fields in two passes of one regex.
-        run_end = FAST_RUN.match(text, pos).end()  # type: ignore[union-attr]
-        if run_end > pos:
-            col = column + pos
-            for raw, key, value in FAST_FIELD.findall(text, pos, run_end):
-                parts.append(_field(key, value.rstrip(" "), raw, line, col,
-                                    col + len(key) + 2, source, diagnostics))
-                col += len(raw)
-            pos = run_end
-            if pos >= size:
+        # Fast path: the whole run of plain fields in one pass of one regex.
+        col = column + pos
+        for raw, key, value in FAST_SCAN.findall(text, pos):
+            if not raw or key in FREE_TEXT_KEYS:
                 break
+            value = value.rstrip(" ")
+            if key not in CONVERTERS:
+                parts.append(Field(key, value, None, line, col, raw))
+            elif (known := _CONVERSIONS.get((key, value))) is not None and known[1] is None:
+                parts.append(Field(key, value, known[0], line, col, raw))
+            else:
+                parts.append(_field(key, value, raw, line, col, col + len(key) + 2, source,
+                                    diagnostics))
+            col += len(raw)
+        pos = col - column
+        if pos >= size:
+            break
         # Slow path: one field the fast path declined (free text, no terminator,
         # an empty value), by the rule for its key.
         m = KEY.match(text, pos)
@@ -217,12 +230,12 @@ def _field(
     source: str,
     diagnostics: list[Diagnostic],
 ) -> Field:
-    convert = CONVERTERS.get(key)
-    if convert is None:
-        return Field(key, value, None, line, column, raw)
     cache_key = (key, value)
     conversion = _CONVERSIONS.get(cache_key)
     if conversion is None:
+        convert = CONVERTERS.get(key)
+        if convert is None:
+            return Field(key, value, None, line, column, raw)
         try:
             conversion = (convert(value), None)
         except ValueError as exc:

@@ -33,6 +33,7 @@ _BULLETS = "·•"
 TITLE_SEPARATOR = re.compile(r" - \.(?: +|$)")
 #: Encyclopedia Astronautica navigation and copyright lines.
 FURNITURE = re.compile(r"Home - Search - Browse|A- B- C- D- |© ")
+_FURNITURE_STARTS = frozenset("HA©")
 #: A site banner that older page layouts put above the page name (never the title).
 BANNER = re.compile(r"(?:Encyclopedia Astronautica|(?:www\.)?astronautix(?:\.com)?)\.?",
                     re.IGNORECASE)
@@ -97,7 +98,7 @@ def rule_blank(state: ParseState, content: str, eol: str, line: int) -> bool:
 
 
 def rule_furniture(state: ParseState, content: str, eol: str, line: int) -> bool:
-    if not FURNITURE.match(content):
+    if content[:1] not in _FURNITURE_STARTS or not FURNITURE.match(content):
         return False
     state.close_entry()
     state.in_furniture = True
@@ -170,6 +171,8 @@ def _normal_time(time: str | None) -> str | None:
     """``4:05`` as ``04:05``, so times sort and compare as text; seconds are kept."""
     if time is None:
         return None
+    if time[2:3] == ":":  # two-digit hours already
+        return time
     hours, rest = time.split(":", 1)
     return f"{int(hours):02d}:{rest}"
 
@@ -185,7 +188,7 @@ def _bulleted(content: str) -> bool:
 def item_name(title: str) -> str:
     """An item's name: its title without the trailing period the source closes it with
     (``Mars probe 1M s/n 1 failure.``); the item's raw head keeps the period."""
-    return _NAME_END.sub("", title)
+    return _NAME_END.sub("", title) if title.endswith(".") else title
 
 
 def _item_head(content: str) -> tuple[int, int, int] | None:
