@@ -431,3 +431,59 @@ def test_failures_exit_2_without_traceback_subprocess(args: list[str]) -> None:
     assert result.stderr.strip() or (not args and b"Usage:" in result.stdout)  # bare: the help
     if args and args[0] in ("parse", "render") and not args[1].startswith("--"):
         assert re.match(rb"^\S+: error: ", result.stderr)  # FILE: error: message
+
+
+# -- start-up: --version, and parse without Typer's coercion or the store ---------------
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from kosmochron import __version__
+
+    assert cli(capsys, "--version") == (0, f"kosmochron {__version__}\n", "")
+    status, out, _ = cli(capsys, "--help")
+    assert status == 0 and "--version" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["parse"], ["parse", "-f", "ndjson"], ["parse", "--format", "table"],
+    ["parse", "--strict", "-e", "latin-1", "{bad_mass}"],
+    ["parse", "{bad_mass}", "--format", "ndjson", "{seed_copy}"],
+    ["render", "{crlf_bom}"], ["render", "--strict", "{bad_mass}"],
+])
+def test_plain_arguments_run_as_typer_runs_them(
+        capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch,
+        args: list[str], bad_mass: Path, seed_copy: Path, crlf_bom: Path) -> None:
+    """``parse``/``render`` with plain arguments skip Typer; the same arguments through
+    Typer give the same bytes and the same status."""
+    from kosmochron.cli import chronology
+
+    argv = [a.format(bad_mass=bad_mass, seed_copy=seed_copy, crlf_bom=crlf_bom) for a in args]
+    plain, returned = chronology.run_plain, []
+
+    def spy(args: list[str]) -> int | None:
+        returned.append(status := plain(args))  # (not reached when --strict stops it)
+        return status
+
+    monkeypatch.setattr(chronology, "run_plain", spy)
+    fast = main(argv), *capsysbinary.readouterr()
+    assert None not in returned  # the plain path ran, Typer did not
+    monkeypatch.setattr(chronology, "run_plain", lambda a: None)
+    assert (main(argv), *capsysbinary.readouterr()) == fast
+
+
+@pytest.mark.parametrize("args", [["parse", "--format", "yaml"], ["parse", "--help"],
+                                  ["parse", "-e"], ["render", "--stored"], ["parse", "--"],
+                                  ["parse", "-x"]])
+def test_other_arguments_go_through_typer(args: list[str]) -> None:
+    from kosmochron.cli.chronology import run_plain
+
+    assert run_plain(args) is None
+
+
+def test_parse_loads_neither_the_store_nor_pydantic_subprocess(tmp_path: Path) -> None:
+    script = ("import sys\nfrom kosmochron.cli import main\nstatus = main(['parse'])\n"
+              "heavy = [m for m in ('sqlalchemy', 'pydantic', 'rich', 'kosmochron.store') "
+              "if m in sys.modules]\nprint(status, heavy, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120,
+                          check=False)
+    assert done.stderr.decode().strip() == "0 []"
+    assert json.loads(done.stdout)["source"]["path"] == SEED_NAME

@@ -10,37 +10,61 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .dates import parse_vague_date
-from .export import document_json, entry_json, item_json
-from .model import (
-    Cospar,
-    Diagnostic,
-    Distance,
-    Document,
-    Entry,
-    Field,
-    Item,
-    Mass,
-    Source,
-    Text,
-    VagueDate,
-)
+# Eager, unlike the rest: the function shares its name with its module, and importing
+# the module later would otherwise leave the module where the function should be.
 from .render import render, render_document
-from .source import (
-    ChronologyStream,
-    SourceDecodeError,
-    SourceError,
-    open_stream,
-    parse_file,
-    parse_text,
-    seed_path,
-)
-from .values import cospar
 
 if TYPE_CHECKING:
+    from .dates import parse_vague_date
+    from .export import document_json, entry_json, item_json
+    from .model import (
+        Cospar,
+        Diagnostic,
+        Distance,
+        Document,
+        Entry,
+        Field,
+        Item,
+        Mass,
+        Source,
+        Text,
+        VagueDate,
+    )
+    from .source import (
+        ChronologyStream,
+        SourceDecodeError,
+        SourceError,
+        open_stream,
+        parse_file,
+        parse_text,
+        seed_path,
+    )
     from .store import Store
+    from .values import cospar
+
+#: Where each public name lives: imported on first use, so ``kosmochron --version``
+#: and the commands load only the modules they need.
+_EXPORTS = {
+    "parse_vague_date": "dates",
+    "document_json": "export", "entry_json": "export", "item_json": "export",
+    **dict.fromkeys(("Cospar", "Diagnostic", "Distance", "Document", "Entry", "Field", "Item",
+                     "Mass", "Source", "Text", "VagueDate"), "model"),
+    **dict.fromkeys(("ChronologyStream", "SourceDecodeError", "SourceError", "open_stream",
+                     "parse_file", "parse_text", "seed_path"), "source"),
+    "cospar": "values",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 def open(db: str | None = None) -> Store:

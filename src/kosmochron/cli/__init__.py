@@ -13,37 +13,86 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-import typer
-from rich.console import Console
+from .. import __version__
 
-from ..source import SourceError
-from ..store import GcatError, QueryError, StoreError
-from . import check, chronology, database
-from .common import PipeConsole, ReaderGone, StrictError
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(
-    name="kosmochron",
-    help="Space-launch chronologies, parsed losslessly into a typed, checkable record. "
-    "With no FILE, every command uses the bundled Soviet Mars chronology.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+#: The modules that define the commands, in the order ``--help`` lists them, and the
+#: commands of each that start without the others.  A command is registered only with
+#: its own module when it is named (so ``parse`` never imports the store and with it
+#: SQLAlchemy); anything else (``--help``, a typo, a command of a new module) gets them all.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "chronology": ("parse", "render"),
+    "database": ("ingest", "launches", "show", "search", "stats", "export", "import-gcat",
+                 "sources", "transfer", "serve"),
+    "check": ("check",),
+}
 
 
-chronology.register(app)
-database.register(app)
-check.register(app)
+def _command(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (its first word that is not an option)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def make_app(command: str | None = None) -> typer.Typer:
+    """The ``kosmochron`` app with the commands ``command`` needs (None: every one)."""
+    import typer
+
+    from .common import rich_raises_broken_pipe
+
+    rich_raises_broken_pipe()  # Typer prints help and errors with Rich
+    app = typer.Typer(
+        name="kosmochron",
+        help="Space-launch chronologies, parsed losslessly into a typed, checkable record. "
+        "With no FILE, every command uses the bundled Soviet Mars chronology.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def _root(version: bool = typer.Option(
+            False, "--version", help="Print the version and exit.")) -> None:
+        # ``--version`` alone is answered by :func:`main` before Typer is imported.
+        if version:
+            print(f"kosmochron {__version__}")
+            raise typer.Exit(0)
+
+    wanted = [name for name, commands in COMMAND_MODULES.items() if command in commands]
+    for name in wanted or COMMAND_MODULES:
+        import_module(f"{__name__}.{name}").register(app)
+    return app
+
+
+def _store_error(exc: Exception) -> bool:
+    """Whether ``exc`` is the store's (a store never imported raised none)."""
+    store = sys.modules.get("kosmochron.store")
+    return store is not None and isinstance(exc, (store.StoreError, store.QueryError,
+                                                  store.GcatError))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app, mapping library errors to messages and exit statuses."""
-    # Rich (Typer's help and errors, our tables) would exit with status 1 on a closed
-    # pipe; raised instead, Click sees it as the closed pipe it is (below).
-    Console.on_broken_pipe = PipeConsole.on_broken_pipe  # type: ignore[method-assign,assignment]
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        print(f"kosmochron {__version__}")
+        return 0
+    from ..source import SourceError
+    from .common import ReaderGone, StrictError
+
     try:
-        app(args=argv, prog_name="kosmochron")
+        command = _command(args)
+        if args and args[0] in ("parse", "render"):
+            from .chronology import run_plain
+
+            status = run_plain(args)
+            if status is not None:
+                return status
+        make_app(command)(args=args, prog_name="kosmochron")
     except SystemExit as exc:  # Typer's own exit, usage errors included (status 2)
         if _reader_gone_in_click():
             return _reader_gone()
@@ -54,17 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (StoreError, QueryError, GcatError) as exc:
-        message = str(exc)
-        print(message if ": error: " in message else f"kosmochron: error: {message}",
-              file=sys.stderr)
-        return 2
     except (ReaderGone, BrokenPipeError):
         return _reader_gone()
     except KeyboardInterrupt:
         print("kosmochron: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the promise is: never a traceback
+        if _store_error(exc):
+            message = str(exc)
+            print(message if ": error: " in message else f"kosmochron: error: {message}",
+                  file=sys.stderr)
+            return 2
         if os.environ.get("KOSMOCHRON_DEBUG"):
             raise
         print(f"kosmochron: internal error: {type(exc).__name__}: {exc} "

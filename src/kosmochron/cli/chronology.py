@@ -13,11 +13,11 @@ import io
 import sys
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 from types import TracebackType
-from typing import IO, Annotated, NoReturn
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
-from rich.table import Table
 
 from ..export import ndjson_line, write_document
 from ..model import Diagnostic, Entry, Source, Text
@@ -28,13 +28,12 @@ from .common import (
     Encoding,
     Files,
     ParseFormat,
-    PipeConsole,
     ReaderGone,
     Strict,
     StrictError,
     open_streams,
+    rich_raises_broken_pipe,
 )
-from .database import render_stored
 
 
 def _whole_file_source(stream: ChronologyStream) -> Source:
@@ -132,7 +131,11 @@ def _write_ndjson(streams: list[ChronologyStream], run: _Run, out: IO[str]) -> N
 
 
 def _write_table(streams: list[ChronologyStream], run: _Run) -> None:
-    console = PipeConsole()
+    from rich.console import Console
+    from rich.table import Table
+
+    rich_raises_broken_pipe()
+    console = Console()
     for stream in streams:
         rows = list(run.entries(stream))
         table = Table(title=stream.state.title or stream.reader.display)
@@ -184,6 +187,8 @@ def render(
 ) -> None:
     """Write the parsed model back as text: the bytes equal the input."""
     if stored or db:
+        from .database import render_stored
+
         for source in [str(f) for f in files] if files else [None]:
             render_stored(source, db)
         return
@@ -201,6 +206,38 @@ def render(
                 break
         out.flush()
     run.finish()
+
+
+def run_plain(args: list[str]) -> int | None:
+    """Run ``parse`` or ``render`` without Typer when ``args`` are plain: files and the
+    options ``--format/-f``, ``--encoding/-e`` and ``--strict`` with valid values.
+    Typer 0.29 coerces every parameter through a pydantic TypeAdapter, and importing
+    pydantic alone costs a third of the start-up these commands are allowed; anything
+    else (``--help``, ``--stored``, a bad value) returns None and goes through Typer,
+    which gives its usual messages.  The commands are the same functions either way."""
+    command, rest = args[0], args[1:]
+    files: list[Path] = []
+    options: dict[str, Any] = {"encoding": "utf-8", "strict": False}
+    formats = {f.value: f for f in ParseFormat}
+    i = 0
+    while i < len(rest):
+        arg, value = rest[i], rest[i + 1] if i + 1 < len(rest) else None
+        if arg == "--strict":
+            options["strict"] = True
+        elif arg in ("--format", "-f") and command == "parse" and value in formats:
+            options["fmt"], i = formats[value], i + 1
+        elif arg in ("--encoding", "-e") and value is not None:
+            options["encoding"], i = value, i + 1
+        elif arg.startswith("-") or not arg:
+            return None
+        else:
+            files.append(Path(arg))
+        i += 1
+    try:
+        (parse if command == "parse" else render)(files=files or None, **options)
+    except typer.Exit as exc:
+        return exc.exit_code
+    return 0
 
 
 def register(app: typer.Typer) -> None:

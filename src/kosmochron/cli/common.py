@@ -13,22 +13,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
 
 from ..model import Diagnostic
 from ..source import ChronologyStream, SourceError, open_stream
 from ..tables import CsvWriter, record_rows
+
+if TYPE_CHECKING:  # Rich is imported by the commands that print with it, not at start-up
+    from rich.console import Console
 
 
 class StrictError(Exception):
@@ -165,23 +159,46 @@ def open_streams(files: list[Path] | None, encoding: str) -> list[ChronologyStre
         raise SourceError(f"kosmochron: error: {exc}") from None
 
 
-class PipeConsole(Console):
-    def on_broken_pipe(self) -> None:  # Rich would exit with status 1
-        raise BrokenPipeError
+def _raise_broken_pipe(console: Console) -> None:
+    raise BrokenPipeError
+
+
+def rich_raises_broken_pipe() -> None:
+    """Rich (Typer's help and errors, our tables) would exit with status 1 on a closed
+    pipe; raised instead, the command ends quietly (:class:`ReaderGone`, status 0).
+    Called where Rich is first used, so commands that never print with it never
+    import it."""
+    from rich.console import Console
+
+    Console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign,assignment]
 
 
 def out_console() -> Console:
     """A console on stdout that lets a closed pipe end the command quietly (status 0)."""
-    return PipeConsole(highlight=False, soft_wrap=False)
+    from rich.console import Console
+
+    rich_raises_broken_pipe()
+    return Console(highlight=False, soft_wrap=False)
 
 
 def err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     """A Rich progress bar on stderr (bytes, entries/s), silent when it is not a TTY."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TransferSpeedColumn(), TextColumn("{task.fields[rate]} entries/s"),
                   TimeElapsedColumn(), console=err_console(), disable=not sys.stderr.isatty(),
