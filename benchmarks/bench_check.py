@@ -46,7 +46,7 @@ def main() -> int:
     library, command, rss = float("inf"), float("inf"), 0
     counts: list[str] = []
     for _ in range(args.repeat):
-        words, _, peak = run([sys.executable, "-c", COUNT_CHILD, str(path)])
+        words, _, peak, _ = run([sys.executable, "-c", COUNT_CHILD, str(path)])
         library, counts = min(library, float(words[0])), words[1:]
         # The corpus shifts launch dates but not designators, so the check rightly
         # finds errors (cospar-year, cospar-failure-date) and exits 1.

@@ -39,7 +39,7 @@ def floor(path: Path, repeat: int) -> float:
 
 def ingest(path: Path, db: str) -> tuple[float, int]:
     """Wall seconds and peak RSS of one `kosmochron ingest` process."""
-    _, wall, rss = run([*KOSMOCHRON, "ingest", "--db", db, str(path)])
+    _, wall, rss, _ = run([*KOSMOCHRON, "ingest", "--db", db, str(path)])
     return wall, rss
 
 
