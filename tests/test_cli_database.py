@@ -123,6 +123,39 @@ def test_stats_csv(capsys: pytest.CaptureFixture[str], seeded: Store, db: str) -
     assert json.loads(proton["failed_stages"]) == {"1": 1, "2": 1, "4": 1, "S": 1}
 
 
+# -- did you mean --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["launches", "--family", "Protn"],
+     "kosmochron: error: --family: unknown LV family 'Protn'; did you mean 'Proton'?"),
+    (["launches", "--site", "Plesetsk"],
+     "kosmochron: error: --site: unknown launch site 'Plesetsk'; none of the 1 stored is "
+     "close"),
+    (["launches", "--outcome", "failed"], "kosmochron: error: --outcome: bad outcome 'failed': "
+     "expected success or failure; did you mean 'failure'?"),
+    (["export", "-f", "csv", "--agency", "Korolyov"],
+     "kosmochron: error: --agency: unknown agency 'Korolyov'; did you mean 'Korolev'?"),
+    (["stats", "--family", "r7"],
+     "kosmochron: error: --family: unknown LV family 'r7'; did you mean 'R-7'?"),
+    (["launches", "--sort", "dat"], "kosmochron: error: bad ordering 'dat': expected one of "
+     "date, -date, id, -id; did you mean 'date' or '-date'?"),
+    (["stats", "--by", "familly"], "did you mean 'family'?"),
+])
+def test_an_unknown_value_is_status_2_with_the_nearest(
+        capsys: pytest.CaptureFixture[str], db: str, args: list[str], message: str) -> None:
+    status, out, err = cli(capsys, *args, "--db", db)
+    assert (status, out) == (2, "")
+    assert message in err and "Traceback" not in err
+
+
+def test_a_known_value_matching_nothing_is_an_empty_result(capsys: pytest.CaptureFixture[str],
+                                                           db: str) -> None:
+    status, out, err = cli(capsys, "launches", "--db", db, "--family", "Proton", "--from",
+                           "2000", "--format", "json")
+    assert (status, json.loads(out), err) == (0, [], "")
+
+
 # -- a closed pipe -------------------------------------------------------------------
 
 COMMANDS = [

@@ -261,7 +261,7 @@ def test_filters_restrict_every_format(store: Store, tmp_path: Path) -> None:
 
 
 def test_no_match_gives_empty_but_valid_output(store: Store, tmp_path: Path) -> None:
-    nothing = LaunchFilter(source="no-such-file.txt")
+    nothing = LaunchFilter(family="Proton", date_from=dt.date(2000, 1, 1))  # known, no match
     assert json.loads(_text(store, "json", nothing)) == []
     assert _text(store, "ndjson", nothing) == ""
     launches, payloads = _tables(store, "parquet", tmp_path, LaunchFilter(kind="event"))

@@ -5,6 +5,7 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,8 @@ pytest_plugins = ["db_support"]
 
 FILTERS = [LaunchFilter(), LaunchFilter(family="Proton", outcome="failure"),
            LaunchFilter(kind="event"), LaunchFilter(kind=None, text="Mars"),
-           LaunchFilter(program="Mars", failed_stage="3"), LaunchFilter(family="no such family")]
+           LaunchFilter(program="Mars", failed_stage="3"),
+           LaunchFilter(family="Proton", date_from=dt.date(2000, 1, 1))]  # known, no match
 QUERIES = ["computer chip", "mars", '"soft landing"', "Saturn", "launch vehicle", "zzzzqqq", ""]
 
 

@@ -209,7 +209,7 @@ def test_paging_follows_next_and_previous(client: TestClient) -> None:
     ({"from": "1971-05-19", "to": "1971-05-19"}, 1), ({"from": "1971 May", "to": "1971 May"}, 3),
     ({"from": "1971 May 19", "to": "1971 May 19"}, 1), ({"from": "1988"}, 3), ({"to": "1962"}, 5),
     ({"from": "1972-02-29"}, 7), ({"from": "1971-5-28", "to": "1973 Jul"}, 3),
-    ({"site": "Baikonur"}, 21), ({"site": "baikonur"}, 21), ({"site": "Plesetsk"}, 0),
+    ({"site": "Baikonur"}, 21), ({"site": "baikonur"}, 21),
     ({"complex": "Baikonur LC1"}, 9), ({"complex": "baikonur-lc81-23"}, 5),
     ({"vehicle": "Molniya 8K78"}, 8), ({"vehicle": "Proton-K/D-2"}, 3),
     ({"configuration": "Proton-K/D 255-01"}, 1),
@@ -222,7 +222,7 @@ def test_paging_follows_next_and_previous(client: TestClient) -> None:
     ({"satcat": 5234}, 1), ({"satcat": 443}, 1), ({"satcat": 999999}, 0),
     ({"q": "computer chip"}, 4), ({"q": "zzzyzzx"}, 0),
     ({"kind": "launch"}, 21), ({"kind": "event"}, 0),
-    ({"source": SEED_NAME}, 21), ({"source": "elsewhere.txt"}, 0),
+    ({"source": SEED_NAME}, 21),
     ({"site": "", "q": ""}, 21),  # empty values filter nothing
 ])
 def test_every_filter(client: TestClient, params: dict[str, Any], expected: int) -> None:
@@ -418,7 +418,9 @@ def test_render_with_filters_concatenates_raw_entries(client: TestClient) -> Non
     everything = client.get(f"{API}/render", params={"source": SEED_NAME, "ordering": "date"})
     assert everything.text.startswith("1960 October 10") and len(everything.content) < \
         len(SEED_BYTES)  # entries only: the page title between them is not an entry
-    assert client.get(f"{API}/render", params={"family": "Nothing"}).text == ""
+    assert client.get(f"{API}/render", params={"family": "Proton", "from": "2000"}).text == ""
+    error(client.get(f"{API}/render", params={"family": "Nothing"}), 400, "unknown_value",
+          "Nothing")
 
 
 # -- errors, methods, caching --------------------------------------------------------
@@ -441,13 +443,13 @@ def test_unknown_query_parameters_are_400_and_named(client: TestClient) -> None:
 @pytest.mark.parametrize(("path", "params", "name"), [
     ("/launches", {"limit": "abc"}, "limit"), ("/launches", {"limit": "0"}, "limit"),
     ("/launches", {"limit": "1001"}, "limit"), ("/launches", {"offset": "-1"}, "offset"),
-    ("/launches", {"outcome": "maybe"}, "outcome"), ("/launches", {"from": "19x"}, "from"),
+    ("/launches", {"from": "19x"}, "from"),
     ("/launches", {"to": "1971-13"}, "to"), ("/launches", {"from": "1971-02-29"}, "from"),
     ("/launches", {"from": "1971 may"}, "from"), ("/launches", {"ordering": "zzz"}, "ordering"),
     ("/launches", {"facets": "family,bogus"}, "facets"), ("/launches", {"satcat": "abc"}, "satcat"),
-    ("/launches", {"satcat": str(2**40)}, "satcat"), ("/launches", {"kind": "x"}, "kind"),
+    ("/launches", {"satcat": str(2**40)}, "satcat"),
     ("/payloads", {"limit": "abc"}, "limit"), ("/stats", {"by": "colour"}, "by"),
-    ("/stats", {"to": "soon"}, "to"), ("/render", {"outcome": "meh"}, "outcome"),
+    ("/stats", {"to": "soon"}, "to"),
     ("/search", {}, "q"), ("/search", {"q": "mars", "limit": "-3"}, "limit"),
     ("/launches/abc", {}, "launch_id"), ("/launches/99999999999", {}, "launch_id"),
     ("/payloads/abc", {}, "payload_id"), ("/payloads/by-satcat/x", {}, "satcat"),
@@ -457,6 +459,26 @@ def test_bad_values_are_422_and_named(client: TestClient, path: str, params: dic
                                       name: str) -> None:
     body = error(client.get(API + path, params=params), 422, "bad_value", name)
     assert body["details"]["parameters"][0]["name"] == name
+
+
+@pytest.mark.parametrize(("path", "params", "suggested"), [
+    ("/launches", {"site": "Plesetsk"}, []), ("/launches", {"source": "elsewhere.txt"}, []),
+    ("/launches", {"family": "Protn"}, ["Proton"]), ("/payloads", {"program": "mars!"}, ["Mars"]),
+    ("/stats", {"agency": "Korolv"}, ["Korolev"]), ("/render", {"vehicle": "Proton K/D"},
+                                                     ["Proton-K/D"]),
+    ("/launches", {"outcome": "failur"}, ["failure"]), ("/launches", {"kind": "lunch"},
+                                                         ["launch"]),
+    ("/render", {"outcome": "meh"}, []), ("/launches", {"outcome": "maybe"}, []),
+])
+def test_an_unknown_filter_value_is_400_with_the_nearest(
+        client: TestClient, path: str, params: dict[str, str], suggested: list[str]) -> None:
+    """Issue 13: a value that names nothing is not an empty list but a 400 whose details
+    list the nearest known values (an empty result stays for known values)."""
+    (name, value), = params.items()
+    body = error(client.get(API + path, params=params), 400, "unknown_value", name, value)
+    (problem,) = body["details"]["parameters"]
+    assert (problem["name"], problem["value"], problem["in"]) == (name, value, "query")
+    assert problem["suggestions"][:len(suggested)] == suggested
 
 
 @pytest.mark.parametrize(("path", "params", "mention"), [
@@ -484,8 +506,10 @@ def test_a_browser_gets_an_error_page_for_an_unknown_path(client: TestClient) ->
 @pytest.mark.parametrize("value", ["\x00", "a\x00b", "%", "_", "'; DROP TABLE entries; --",
                                    "é" * 300])
 def test_hostile_text_is_never_a_server_error(client: TestClient, value: str) -> None:
-    for name in ("site", "family", "failed_stage", "cospar", "q", "source", "program"):
+    for name in ("cospar", "q"):
         assert count(client, **{name: value}) == 0
+    for name in ("site", "family", "failed_stage", "source", "program"):  # names nothing
+        error(client.get(f"{API}/launches", params={name: value}), 400, "unknown_value")
     assert client.get(f"{API}/search", params={"q": value}).status_code == 200
     assert client.get(f"{API}/render", params={"source": value}).status_code == 404
     for path in (f"/entities/family/{value}", f"/payloads/by-cospar/{value}"):
@@ -631,7 +655,7 @@ def test_openapi_document_covers_the_api(client: TestClient) -> None:
     assert {API + p for p in expected} <= set(document["paths"])
     params = {p["name"] for p in document["paths"][f"{API}/launches"]["get"]["parameters"]}
     assert params == {"from", "to", "site", "complex", "family", "vehicle", "configuration",
-                      "program", "nation", "agency", "outcome", "failed_stage", "cospar",
+                      "program", "nation", "agency", "type", "outcome", "failed_stage", "cospar",
                       "satcat", "q", "kind", "source", "ordering", "limit", "offset", "facets"}
     for methods in document["paths"].values():
         assert list(methods) == ["get"]

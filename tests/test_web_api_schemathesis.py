@@ -20,6 +20,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.case import Case
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from kosmochron.store import Settings
 from kosmochron.web import create_app
@@ -30,8 +31,20 @@ APP = create_app(Settings.from_env(str(Path(_DATABASE_DIR.name) / "kosmochron.sq
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 
+@schemathesis.check
+def valid_data_accepted_unless_it_names_nothing(ctx: Any, response: Any,
+                                                case: Case[Any]) -> bool | None:
+    """Schemathesis' positive-data check, but for a filter value that names nothing
+    stored (``family=0``): the schema cannot list the stored names, and the documented
+    answer to such a value is 400 ``unknown_value`` with the nearest names (issue 13)."""
+    if response.status_code == 400 and response.json()["error"]["code"] == "unknown_value":
+        return None
+    return positive_data_acceptance(ctx, response, case)
+
+
 @schema.parametrize()
 @settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_every_operation_keeps_its_contract(case: Case[Any]) -> None:
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=[positive_data_acceptance],
+                           additional_checks=[valid_data_accepted_unless_it_names_nothing])

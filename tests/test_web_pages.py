@@ -444,7 +444,7 @@ def hostile_pages(client: TestClient) -> list[tuple[str, int]]:
           "/entities/family/script-alert-family-script", "/entities/agency/u-agency-u",
           "/charts", "/charts?family=script-alert-family-script"]
     return [*((url, 200) for url in ok), ("/entities/family/%3Cscript%3E", 404),
-            ("/?decade=%3Cscript%3E", 400)]
+            ("/?decade=%3Cscript%3E", 400), ("/?family=%3Cscript%3Ealert(1)", 400)]
 
 
 def test_chronology_text_is_escaped_everywhere(hostile: TestClient) -> None:

@@ -75,6 +75,16 @@ def _store_error(exc: Exception) -> bool:
                                                   store.GcatError))
 
 
+def _store_message(exc: Exception) -> str:
+    """A store error as one line; a filter value that names nothing names its option."""
+    message = str(exc)
+    field = getattr(exc, "field", None)  # UnknownValue: did you mean …
+    if isinstance(field, str):
+        option = {"date_from": "from", "date_to": "to"}.get(field, field).replace("_", "-")
+        return f"kosmochron: error: --{option}: {message}"
+    return message if ": error: " in message else f"kosmochron: error: {message}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app, mapping library errors to messages and exit statuses."""
     args = sys.argv[1:] if argv is None else argv
@@ -110,9 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the promise is: never a traceback
         if _store_error(exc):
-            message = str(exc)
-            print(message if ": error: " in message else f"kosmochron: error: {message}",
-                  file=sys.stderr)
+            print(_store_message(exc), file=sys.stderr)
             return 2
         if os.environ.get("KOSMOCHRON_DEBUG"):
             raise

@@ -35,6 +35,7 @@ from .query import (
     QueryError,
     StatRow,
     StoredEntry,
+    UnknownValue,
 )
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
            "ORDERINGS", "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail",
            "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit", "Settings",
-           "StatRow", "Store", "StoreError", "StoredEntry", "StreakRow", "open_store"]
+           "StatRow", "Store", "StoreError", "StoredEntry", "StreakRow", "UnknownValue",
+           "open_store"]
 
 
 T = TypeVar("T")
@@ -397,8 +399,7 @@ class Store:
     def entities(self, kind: str) -> list[dict[str, Any]]:
         """Names and slugs of one kind of entity (site, family, program …)."""
         if kind not in ENTITY_TABLES:
-            raise QueryError(f"bad entity kind {kind!r}: expected one of "
-                             f"{', '.join(ENTITY_TABLES)}")
+            raise query.choice_error("entity kind", kind, list(ENTITY_TABLES))
         table = ENTITY_TABLES[kind]
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..suggest import did_you_mean, nearest
 from .query import (
     INT_MAX,
     ORDERINGS,
@@ -21,6 +22,7 @@ from .query import (
     StatRow,
     StoredEntry,
     _attach_item_ids,
+    choice_error,
     reparse,
     where,
 )
@@ -60,7 +62,7 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
     """For each facet, its values and how many entries matching ``f`` have each."""
     unknown = [n for n in names if n not in FACETS]
     if unknown:
-        raise QueryError(f"bad facet {unknown[0]!r}: expected some of {', '.join(FACETS)}")
+        raise choice_error("facet", unknown[0], FACETS)
     clauses = where(conn, f)
     result: dict[str, list[dict[str, Any]]] = {}
     for name in names:
@@ -149,13 +151,14 @@ def payload(conn: Connection, payload_id: int) -> dict[str, Any]:
 
 def _entity_row(conn: Connection, kind: str, slug: str) -> sa.Row[Any, Any, Any]:
     if kind not in ENTITY_TABLES:
-        raise QueryError(f"bad entity kind {kind!r}: expected one of {', '.join(ENTITY_TABLES)}")
+        raise choice_error("entity kind", kind, list(ENTITY_TABLES))
     table = ENTITY_TABLES[kind]
     # A slug can come straight from a URL; PostgreSQL text cannot hold NUL characters.
     row = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug)
                        .where(table.c.slug == slug.replace("\x00", ""))).first()
     if row is None:
-        raise QueryError(f"no {kind} with slug {slug!r}")
+        known = conn.execute(sa.select(table.c.slug)).scalars().all()
+        raise QueryError(f"no {kind} with slug {slug!r}{did_you_mean(nearest(slug, known))}")
     return row
 
 
@@ -200,7 +203,7 @@ def entity_launches(conn: Connection, kind: str, slug: str, order: str = "date",
                     limit: int | None = None, offset: int = 0) -> tuple[list[StoredEntry], int]:
     """One page of an entity's launches and how many it has in all."""
     if order not in ORDERINGS:
-        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+        raise choice_error("ordering", order, list(ORDERINGS))
     row = _entity_row(conn, kind, slug)
     clauses = _entity_launches(kind, row.id)
     query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
@@ -254,7 +257,7 @@ def stored_source(conn: Connection, identity: str) -> tuple[bytes, str]:
 def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:
     """Every entity of a kind with its number of launches."""
     if kind not in ENTITY_TABLES:
-        raise QueryError(f"bad entity kind {kind!r}: expected one of {', '.join(ENTITY_TABLES)}")
+        raise choice_error("entity kind", kind, list(ENTITY_TABLES))
     table = ENTITY_TABLES[kind]
     if kind in _ENTRY_ENTITY:
         column = getattr(entries.c, _ENTRY_ENTITY[kind])

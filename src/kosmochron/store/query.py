@@ -24,6 +24,7 @@ from ..dates import DateBoundError, parse_date_bound
 from ..model import Diagnostic, Entry
 from ..parser import ParseState, parse_lines, split_lines
 from ..stats import jeffreys_interval, wilson_interval
+from ..suggest import did_you_mean, nearest
 from . import search
 from .schema import (
     ENTITY_TABLES,
@@ -55,24 +56,52 @@ class QueryError(ValueError):
     """A filter or lookup that cannot be answered as asked (the message says why)."""
 
 
+class UnknownValue(QueryError):
+    """A filter value that names nothing stored (``--family Protn``), with the known
+    values nearest to it.  A known value that matches nothing is not an error: its
+    result is empty."""
+
+    def __init__(self, field: str, value: str, suggestions: list[str], what: str,
+                 known: int | None = None, expected: str | None = None) -> None:
+        hint = did_you_mean(suggestions) or (
+            "" if known is None else f"; none of the {known:,} stored is close"
+            if known else "; none is stored")
+        super().__init__(f"bad {what} {value!r}: expected {expected}{hint}" if expected
+                         else f"unknown {what} {value!r}{hint}")
+        #: The :class:`LaunchFilter` field (or other parameter) the value was given for.
+        self.field = field
+        self.value = value
+        self.suggestions = suggestions
+
+
+def choice_error(what: str, value: str, known: Sequence[str]) -> QueryError:
+    """``bad ordering 'dat': expected one of date, -date, id or -id; did you mean 'date'?``"""
+    return QueryError(f"bad {what} {value!r}: expected one of {', '.join(known)}"
+                      f"{did_you_mean(nearest(value, known, 3))}")
+
+
+#: A name filter: one name (or slug), or several of which an entry matches any.
+Names = str | tuple[str, ...] | None
+
+
 @dataclass(slots=True)
 class LaunchFilter:
     """What ``kosmochron launches`` and ``GET /launches`` filter on; None = any."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    site: str | None = None
-    complex: str | None = None
-    family: str | None = None
-    vehicle: str | None = None
-    configuration: str | None = None
-    program: str | None = None
-    nation: str | None = None
-    agency: str | None = None
+    site: Names = None
+    complex: Names = None
+    family: Names = None
+    vehicle: Names = None
+    configuration: Names = None
+    program: Names = None
+    nation: Names = None
+    agency: Names = None
     #: A payload's spacecraft type (the ``type`` entities).
-    type: str | None = None
+    type: Names = None
     outcome: Literal["success", "failure"] | None = None
-    failed_stage: str | None = None
+    failed_stage: Names = None
     cospar: str | None = None
     satcat: int | None = None
     text: str | None = None
@@ -97,8 +126,10 @@ class LaunchFilter:
                     options[key] = parse_date_bound(options[key], end=end)
                 except DateBoundError as exc:
                     raise QueryError(str(exc)) from None
-        if options.get("outcome") not in (None, "success", "failure"):
-            raise QueryError(f"bad outcome {options['outcome']!r}: expected success or failure")
+        outcome = options.get("outcome")
+        if outcome not in (None, "success", "failure"):
+            raise UnknownValue("outcome", str(outcome), nearest(str(outcome), OUTCOMES),
+                               "outcome", expected="success or failure")
         return cls(**options)
 
 
@@ -117,17 +148,65 @@ def _integer(value: str) -> int | None:
         else None
 
 
-def _entity_ids(table: sa.Table, value: str) -> sa.Select[tuple[int]]:
-    """Ids of the entity named ``value`` (any case) or with that slug."""
-    value = _text(value)
+def names(value: Names) -> tuple[str, ...]:
+    """The names of a name filter (none for None)."""
+    return () if value is None else (value,) if isinstance(value, str) else tuple(value)
+
+
+def _entity_ids(table: sa.Table, value: Names) -> sa.Select[tuple[int]]:
+    """Ids of the entities named ``value`` (any case) or with that slug (any of them)."""
+    lowered = [_text(v).lower() for v in names(value)]
     return sa.select(table.c.id).where(
-        sa.or_(sa.func.lower(table.c.name) == value.lower(), table.c.slug == value.lower()))
+        sa.or_(sa.func.lower(table.c.name).in_(lowered), table.c.slug.in_(lowered)))
+
+
+#: What a filter field names, in messages.
+WHAT = {"site": "launch site", "complex": "launch complex", "family": "LV family",
+        "vehicle": "launch vehicle", "configuration": "LV configuration", "program": "program",
+        "nation": "nation", "agency": "agency", "type": "spacecraft type",
+        "failed_stage": "failed stage", "source": "source"}
+OUTCOMES = ("success", "failure")
+_STAGE = re.compile(r"\d|[A-Z]")
+
+
+def check_names(conn: Connection, field: str, table: sa.Table, value: Names) -> None:
+    """Every name of ``value`` names a stored entity, else :class:`UnknownValue` with
+    the nearest names.  (Entity tables are small: a few thousand names at most.)"""
+    for name in filter(None, names(value)):
+        found = conn.execute(sa.select(table.c.id).where(
+            sa.or_(sa.func.lower(table.c.name) == _text(name).lower(),
+                   table.c.slug == _text(name).lower())).limit(1)).first()
+        if found is None:
+            known = conn.execute(sa.select(table.c.name)).scalars().all()
+            raise UnknownValue(field, name, nearest(name, known), WHAT[field], len(known))
+
+
+def _check_values(conn: Connection, f: LaunchFilter) -> None:
+    """The stages and the source a filter names exist (any well-formed stage does)."""
+    for stage in names(f.failed_stage):
+        if stage and not _STAGE.fullmatch(stage):
+            stored = [s for s in conn.execute(sa.select(entries.c.failed_stage).distinct())
+                      .scalars() if s is not None]
+            if stage not in stored:
+                raise UnknownValue("failed_stage", stage, nearest(stage, stored),
+                                   "failed stage", expected="a stage number such as 3 or a "
+                                   "letter such as S")
+    if f.source is not None:
+        paths = conn.execute(sa.select(sources.c.path)).scalars().all()
+        if _text(f.source) not in paths:
+            raise UnknownValue("source", f.source, nearest(f.source, paths), "source",
+                               len(paths))
+
+
+#: Entity table name -> the filter field that names it.
+_FIELDS = {table.name: kind for kind, table in ENTITY_TABLES.items()}
 
 
 def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE clauses of a filter over ``entries``."""
     c = entries.c
     clauses: list[sa.ColumnElement[bool]] = []
+    _check_values(conn, f)
     if f.kind == "launch" and f.source:
         # One source's own launches, those another source's entry counts for included.
         clauses.append(c.kind.in_(["launch", "merged"]))
@@ -144,6 +223,7 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
                                  (c.configuration_id, ENTITY_TABLES["configuration"],
                                   f.configuration)):
         if value:
+            check_names(conn, _FIELDS[table.name], table, value)
             clauses.append(column.in_(_entity_ids(table, value)))
     item_clauses: list[sa.ColumnElement[bool]] = []
     for column, table, value in ((items.c.program_id, ENTITY_TABLES["program"], f.program),
@@ -151,6 +231,7 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
                                  (items.c.agency_id, ENTITY_TABLES["agency"], f.agency),
                                  (items.c.type_id, ENTITY_TABLES["type"], f.type)):
         if value:
+            check_names(conn, _FIELDS[table.name], table, value)
             item_clauses.append(column.in_(_entity_ids(table, value)))
     if f.cospar:
         cospar = _text(f.cospar)
@@ -166,7 +247,7 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     if f.outcome:
         clauses.append(c.outcome == f.outcome)
     if f.failed_stage:
-        clauses.append(c.failed_stage == f.failed_stage)
+        clauses.append(c.failed_stage.in_([_text(s) for s in names(f.failed_stage)]))
     if f.text:
         clauses.append(c.id.in_(_counted(search.matching_entry_ids(conn, f.text), f)))
     if f.source:
@@ -215,7 +296,7 @@ def launch_rows(conn: Connection, f: LaunchFilter, order: str = "date",
                 limit: int | None = None, offset: int = 0) -> list[tuple[int, str, int, str]]:
     """(id, source path, first line, raw text) of the matching entries, in order."""
     if order not in ORDERINGS:
-        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+        raise choice_error("ordering", order, list(ORDERINGS))
     query = (sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
              .join(sources, sources.c.id == entries.c.source_id))
     if limit is None:
@@ -235,7 +316,7 @@ def ordered_ids(conn: Connection, f: LaunchFilter, order: str = "date") -> array
     """The ids of every matching entry in ``order``: what :func:`launch_rows` pages
     through, for a caller that keeps it and pages by slicing."""
     if order not in ORDERINGS:
-        raise QueryError(f"bad ordering {order!r}: expected one of {', '.join(ORDERINGS)}")
+        raise choice_error("ordering", order, list(ORDERINGS))
     return array("q", conn.execute(sa.select(entries.c.id).where(*where(conn, f))
                                    .order_by(*ORDERINGS[order])).scalars())
 
@@ -425,7 +506,7 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
         return year, []
     if by == "decade":
         return (year // 10) * 10, []
-    raise QueryError(f"bad statistic {by!r}: expected one of {', '.join(STAT_DIMENSIONS)}")
+    raise choice_error("statistic", by, STAT_DIMENSIONS)
 
 
 OUTCOME_DEFINITIONS = ("launch", "mission")

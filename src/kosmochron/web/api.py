@@ -100,7 +100,8 @@ def _stat(row: StatRow) -> dict[str, Any]:
 # -- routes ------------------------------------------------------------------------
 
 api = APIRouter(prefix=API, dependencies=[Depends(known_parameters)], responses={
-    400: _error("An unknown query parameter (named in the message and details)."),
+    400: _error("An unknown query parameter (named in the message and details), or a filter "
+                "value that names nothing stored (the nearest known values in details)."),
     404: _error("No such launch, payload, entity, source or route."),
     422: _error("A parameter with a bad value (named in the message and details)."),
 })

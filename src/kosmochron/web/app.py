@@ -8,6 +8,7 @@ FastAPI's and Starlette's included, leaves in the one shape
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -23,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..store import Settings, Store
+from ..store import Settings, Store, UnknownValue
+from ..suggest import did_you_mean, nearest
 from .api import api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
@@ -31,7 +33,7 @@ from .figures import router as figures_router
 from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import error_page, static_dir
 from .pages import router as web_router
-from .params import API, PATTERN_HINTS
+from .params import API, FILTER_CHOICES, PATTERN_HINTS, unknown_value
 from .schemas import SCHEMAS, STR
 from .state import FastJSONResponse, HttpError
 
@@ -40,7 +42,8 @@ from .state import FastJSONResponse, HttpError
 DESCRIPTION = """Read-only JSON over a stored space-launch chronology.
 Lists take the filters of `kosmochron launches` and page with limit/offset; next and previous \
 are full URLs. Errors have one shape: {"error": {"status", "code", "message", "details"}}. \
-Unknown query parameters are 400, bad values 422, unknown ids 404, other methods than GET and \
+Unknown query parameters are 400, and so are filter values that name nothing stored (with \
+the nearest known ones in details), bad values 422, unknown ids 404, other methods than GET and \
 HEAD 405. Every response has an ETag; send it back in If-None-Match for a 304."""
 
 
@@ -106,7 +109,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's 422 in the one error shape, each bad parameter named."""
     assert isinstance(exc, RequestValidationError)
-    problems = []
+    problems: list[dict[str, Any]] = []
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ())]
         where, name = (loc[0], ".".join(loc[1:])) if len(loc) > 1 else ("request", "".join(loc))
@@ -117,11 +120,23 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         else:
             message = str(error.get("msg", "invalid"))
         value = None if error.get("type") == "missing" else error.get("input")
-        problems.append({"name": name, "in": where, "message": message, "value": value
-                         if value is None or isinstance(value, str | int | float) else str(value)})
+        problem: dict[str, Any] = {
+            "name": name, "in": where, "message": message,
+            "value": value if value is None or isinstance(value, str | int | float)
+            else str(value)}
+        if error.get("type") in ("literal_error", "enum") and isinstance(value, str):
+            # One of a few known values: say which are nearest (did you mean …).
+            known = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+            problem["suggestions"] = nearest(value, known, 3)
+        problems.append(problem)
     text = "; ".join(f"{p['in']} parameter {p['name']}"
                      + ("" if p["value"] is None else f"={p['value']!r}") + f": {p['message']}"
-                     for p in problems)
+                     + did_you_mean(p.get("suggestions", [])) for p in problems)
+    if all(p["in"] == "query" and p["name"] in FILTER_CHOICES and "suggestions" in p
+           for p in problems):
+        # An unknown value of a filter (outcome=failur): 400, as for an unknown name.
+        return _error_response(HttpError(400, "unknown_value", f"unknown value: {text}",
+                                         {"parameters": problems}))
     return _error_response(HttpError(422, "bad_value", f"bad value: {text}",
                                      {"parameters": problems}))
 
@@ -146,6 +161,12 @@ async def _starlette_error(request: Request, exc: Exception) -> Response:
                            dict(exc.headers or {}))
 
 
+async def _unknown_value(request: Request, exc: Exception) -> Response:
+    """A filter value that names nothing stored, from any API route (did you mean …)."""
+    assert isinstance(exc, UnknownValue)
+    return _error_response(unknown_value(exc))
+
+
 async def _internal_error(request: Request, exc: Exception) -> Response:
     return _error_response(HttpError(500, "internal_error",
                                      f"internal error ({type(exc).__name__}); please report it"))
@@ -165,6 +186,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_exception_handler(HttpError, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _starlette_error)
+    app.add_exception_handler(UnknownValue, _unknown_value)
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
     app.include_router(statistics_api)

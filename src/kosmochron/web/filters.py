@@ -14,10 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from ..dates import DateBoundError, parse_date_bound
 from ..stats import describe_failed_stage
-from ..store import LaunchFilter, QueryError, Store
+from ..store import LaunchFilter, QueryError, Store, UnknownValue
+from ..suggest import nearest
 from .state import HttpError
 
 #: Facet (query parameter) -> its label on the page; the store's facet names.
@@ -42,6 +44,24 @@ PARAMS = (*ENTITY_PARAMS, "outcome", "failed_stage", "decade", "year", "from", "
 def bad_request(message: str, parameter: str | None = None) -> HttpError:
     return HttpError(400, "bad_request", message,
                      None if parameter is None else {"parameter": parameter})
+
+
+def unknown_value(query: Any, path: str, exc: UnknownValue) -> HttpError:
+    """A page's filter value that names nothing stored, as a 400 whose page offers the
+    same URL with each of the nearest known values instead (did you mean …); ``query``
+    is the request's query parameters, ``path`` its path."""
+    name = {"date_from": "from", "date_to": "to", "text": "q"}.get(exc.field, exc.field)
+    pairs = list(query.multi_items())
+    links = []
+    for suggestion in exc.suggestions:
+        swapped = [(k, suggestion if k == name and v.strip() == exc.value else v)
+                   for k, v in pairs if k != "page"]
+        links.append({"value": suggestion, "url": path + "?" + urlencode(swapped)})
+    without = [(k, v) for k, v in pairs if not (k == name and v.strip() == exc.value)
+               and k != "page"]
+    return HttpError(400, "unknown_value", str(exc), {
+        "parameter": name, "value": exc.value, "suggestions": exc.suggestions,
+        "links": links, "without": path + ("?" + urlencode(without) if without else "")})
 
 
 @dataclass(slots=True)
@@ -93,10 +113,12 @@ def _date_bounds(params: Mapping[str, str]) -> tuple[dt.date | None, dt.date | N
 def _filter(params: Mapping[str, str]) -> LaunchFilter:
     kind = params.get("kind", "")
     if kind not in KINDS:
-        raise bad_request(f"bad kind {kind!r}: expected all, launch or event", "kind")
+        raise UnknownValue("kind", kind, nearest(kind, ["all", "launch", "event"]), "kind",
+                           expected="all, launch or event")
     outcome = params.get("outcome")
     if outcome not in (None, "success", "failure"):
-        raise bad_request(f"bad outcome {outcome!r}: expected success or failure", "outcome")
+        raise UnknownValue("outcome", outcome, nearest(outcome, ["success", "failure"]),
+                           "outcome", expected="success or failure")
     date_from, date_to = _date_bounds(params)
     options: dict[str, Any] = {k: params[k] for k in ENTITY_PARAMS if k in params}
     options.update(date_from=date_from, date_to=date_to, outcome=outcome,

@@ -33,7 +33,7 @@ from ..gcatcodes import parse_fail_code, parse_launch_code
 from ..model import Entry, Field
 from ..orbits import OrbitFit, orbit_of
 from ..stats import describe_failed_stage, wilson_interval
-from ..store import LaunchFilter, QueryError, Store, StoredEntry
+from ..store import LaunchFilter, QueryError, Store, StoredEntry, UnknownValue
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
 from . import charts, figures, filters, timelines, transfer_charts
@@ -169,9 +169,16 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
     first so ``/launches/14.json`` is not taken for a launch called ``14.json``."""
 
     def decorate(build: Builder) -> Builder:
+        def run(request: Request, store: Store) -> Page:
+            try:
+                return build(request, store)
+            except UnknownValue as exc:  # a mistyped filter value: did you mean …
+                raise filters.unknown_value(request.query_params, request.url.path,
+                                            exc) from None
+
         def as_json(request: Request, store: StoreDep) -> Response:
             try:
-                page = build(request, store)
+                page = run(request, store)
             except HttpError as error:
                 return FastJSONResponse(error.body(), status_code=error.status,
                                         headers=error.headers)
@@ -179,7 +186,7 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
 
         def as_html(request: Request, store: StoreDep) -> Response:
             try:
-                page = build(request, store)
+                page = run(request, store)
             except HttpError as error:
                 return error_page(request, store, error)
             return _html(request, store, page)

@@ -26,6 +26,7 @@ from ..store import (
     LaunchFilter,
     QueryError,
     Store,
+    UnknownValue,
 )
 from .state import HttpError, get_store
 
@@ -139,6 +140,7 @@ async def launch_filter(
     program: Annotated[Text, _about("A payload's program, e.g. Mars.")] = None,
     nation: Annotated[Text, _about("A payload's nation, e.g. USSR.")] = None,
     agency: Annotated[Text, _about("A payload's agency, e.g. MOM.")] = None,
+    type: Annotated[Text, _about("A payload's spacecraft type, e.g. 'Mars probe'.")] = None,
     outcome: Annotated[Literal["success", "failure"] | None, _about("Launch outcome.")] = None,
     failed_stage: Annotated[Text, _about("The stage that failed, e.g. 3 or S.")] = None,
     cospar: Annotated[Text, _about("A payload's COSPAR designator in any spelling: "
@@ -156,6 +158,7 @@ async def launch_filter(
         site=text_value(site), complex=text_value(complex), family=text_value(family),
         vehicle=text_value(vehicle), configuration=text_value(configuration),
         program=text_value(program), nation=text_value(nation), agency=text_value(agency),
+        type=text_value(type),
         outcome=outcome, failed_stage=text_value(failed_stage), cospar=text_value(cospar),
         satcat=satcat, text=text_value(q), kind=kind, source=text_value(source))
 
@@ -174,6 +177,24 @@ def store_errors(status: int) -> Iterator[None]:
     not there, 422 where the input was a value the store cannot use."""
     try:
         yield
+    except UnknownValue as exc:
+        raise unknown_value(exc) from None
     except QueryError as exc:
         raise HttpError(status, "not_found" if status == 404 else "bad_value", str(exc)) \
             from None
+
+
+#: The filters whose values are one of a few words: an unknown one is a 400 with the
+#: nearest (did you mean), like an unknown name, rather than a malformed value's 422.
+FILTER_CHOICES = ("outcome", "kind")
+#: LaunchFilter field -> the query parameter that sets it, where the two differ.
+FILTER_PARAMS = {"date_from": "from", "date_to": "to", "text": "q"}
+
+
+def unknown_value(exc: UnknownValue) -> HttpError:
+    """400 for a filter value that names nothing stored, with the nearest known values
+    (``details.parameters[0].suggestions``)."""
+    name = FILTER_PARAMS.get(exc.field, exc.field)
+    return HttpError(400, "unknown_value", f"query parameter {name}: {exc}", {"parameters": [
+        {"name": name, "in": "query", "value": exc.value, "message": str(exc),
+         "suggestions": exc.suggestions}]})
