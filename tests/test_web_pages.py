@@ -416,7 +416,7 @@ def test_unknown_entities_are_404_in_both_forms(client: TestClient, url: str) ->
 def test_the_charts_page(client: TestClient) -> None:
     html = client.get("/charts").text
     kinds = [s.get("class") for s in svgs(html)]
-    assert kinds == ["chart chart-timeline", "chart chart-cadence",
+    assert kinds == ["chart chart-timeline", "chart chart-cadence", "chart chart-map",
                      "chart chart-rates reliability", "chart chart-learning",
                      "chart chart-rates reliability", "chart chart-bars"]
     timeline = svgs(html)[0]

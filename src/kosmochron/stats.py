@@ -250,9 +250,11 @@ def current_streak(outcomes: Sequence[str | None]) -> int:
 
 # -- codes in words --------------------------------------------------------------------------
 
+#: A failure that names no stage (GCAT's ``FF``, ``PE``, ``AD`` …: its cause says what).
+NO_STAGE = "none"
 #: Encyclopedia Astronautica's ``Failed Stage`` values that are not stage numbers.
 FAILED_STAGE_CODES = {"S": "payload shroud (fairing)", "0": "at the pad, before lift-off",
-                      "U": "stage unknown", "-": "stage unknown"}
+                      "U": "stage unknown", "-": "stage unknown", NO_STAGE: "no stage named"}
 
 
 def describe_failed_stage(code: str) -> str:

@@ -39,7 +39,7 @@ from .query import (
 )
 from .schema import ENTITY_TABLES, sources
 from .search import SearchHit
-from .statistics import CADENCE_GROUPS, CadenceCell, FailureCount, StreakRow
+from .statistics import CADENCE_GROUPS, CadenceCell, FailureCount, SitePoint, StreakRow
 
 if TYPE_CHECKING:
     from ..events import Event
@@ -390,6 +390,14 @@ class Store:
         f = filter or LaunchFilter()
         return list(self._remember("failure-stages", f.key(),
                                    lambda conn: statistics.failures_by_stage(conn, f)))
+
+    def site_points(self, filter: LaunchFilter | None = None) -> tuple[list[SitePoint], int]:
+        """Launch sites with coordinates (GCAT's) and their launches, and how many
+        launches have no site with coordinates."""
+        f = filter or LaunchFilter()
+        points, unplaced = self._remember("site-points", f.key(),
+                                          lambda conn: statistics.site_points(conn, f))
+        return list(points), unplaced
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)

@@ -32,6 +32,7 @@ from .schema import (
     configurations,
     diagnostics,
     entries,
+    gcat_launches,
     gcat_links,
     gcat_payloads,
     items,
@@ -49,7 +50,7 @@ ORDERINGS = {"date": (entries.c.date_start.asc().nulls_last(), entries.c.id),
              "-date": (entries.c.date_start.desc().nulls_last(), entries.c.id.desc()),
              "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
 STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "agency",
-                   "decade", "year", "state", "code")
+                   "decade", "year", "state", "code", "variant")
 
 
 class QueryError(ValueError):
@@ -478,7 +479,7 @@ class StatRow:
         j_low, j_high = jeffreys_interval(successes, launches)
         return cls(key, launches, failures, successes / launches if launches else None,
                    low, high, failed_stages or {}, j_low, j_high,
-                   float(successes) if score is None else score)
+                   float(successes) if score is None else round(score, 6))
 
 
 def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause, Any]]]:
@@ -490,6 +491,9 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
               "site": (sites, entries.c.site_id), "state": (states, entries.c.state_id)}
     if by == "code":
         return entries.c.launch_code, []
+    if by == "variant":  # GCAT's LV variant, from its typed launch row
+        variant = gcat_launches.alias("variant_of")
+        return variant.c.variant, [(variant, variant.c.entry_id == entries.c.id)]
     if by in entity:
         table, column = entity[by]
         return table.c.name, [(table, table.c.id == column)]
@@ -530,10 +534,13 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
     filters = where(conn, f)
     if definition == "mission":
         return _mission_stats(key, base, filters, conn)
+    scored = gcat_launches.alias("scored")
     grouped = conn.execute(
         sa.select(key.label("key"), sa.func.count().label("n"),
-                  sa.func.count().filter(entries.c.outcome == "failure").label("failures"))
-        .select_from(base).where(*filters).group_by(key).order_by(key.asc().nulls_last())).all()
+                  sa.func.count().filter(entries.c.outcome == "failure").label("failures"),
+                  sa.func.sum(launch_score(scored)).label("score"))
+        .select_from(base.outerjoin(scored, scored.c.entry_id == entries.c.id))
+        .where(*filters).group_by(key).order_by(key.asc().nulls_last())).all()
     stages: dict[str, dict[str, int]] = {}
     for k, stage, n in conn.execute(
             sa.select(key, entries.c.failed_stage, sa.func.count()).select_from(base)
@@ -541,11 +548,20 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
             .group_by(key, entries.c.failed_stage)):
         stages.setdefault(str(k), {})[stage] = n
     rows = []
-    for k, n, failures in grouped:
+    for k, n, failures, score in grouped:
         label = "(none)" if k is None else str(k)
         by_stage = dict(sorted(stages.get(str(k), {}).items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(StatRow.from_counts(label, n, failures, by_stage))
+        rows.append(StatRow.from_counts(label, n, failures, by_stage,
+                                        None if score is None else float(score)))
     return rows
+
+
+def launch_score(gcat: sa.FromClause) -> sa.ColumnElement[Any]:
+    """A launch's success score in SQL: GCAT's partial score where its launch row gives
+    one (``OF40`` → 0.40), else 1 for a success and 0 for a failure (as
+    :func:`kosmochron.stats.launch_score`; an unknown outcome scores nothing)."""
+    return sa.func.coalesce(gcat.c.score, sa.case((entries.c.outcome == "success", 1.0),
+                                                  (entries.c.outcome == "failure", 0.0)))
 
 
 def _mission_stats(key: sa.ColumnElement[Any], base: sa.FromClause,

@@ -16,12 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..stats import LearningStep, current_streak, learning_curve, longest_streak
+from ..gcatcodes import STAGE_CAUSES, parse_fail_code
+from ..stats import NO_STAGE, LearningStep, current_streak, learning_curve, longest_streak
 from .query import LaunchFilter, QueryError, _dimension, where
-from .schema import entries
+from .schema import entries, gcat_launches, gcat_sites, sites
 
 #: What cadence can stack by.
-CADENCE_GROUPS = ("family", "nation", "site", "vehicle", "agency", "program")
+CADENCE_GROUPS = ("state", "family", "nation", "site", "vehicle", "agency", "program")
 
 
 @dataclass(slots=True)
@@ -145,13 +146,87 @@ class FailureCount:
                 "cause": self.cause, "failures": self.failures}
 
 
+def _stage_and_cause(failed_stage: str | None, fail_code: str | None) -> tuple[str, str | None]:
+    """Where a failure was and why: GCAT's failure code where there is one (the first
+    part that names a stage: ``S2P`` is stage 2, propulsion, ``AD/S1S`` stage 1,
+    separation; ``FF`` names none, its cause is the fairing), else the record's
+    ``Failed Stage`` with no cause."""
+    if fail_code:
+        try:
+            parts = parse_fail_code(fail_code).parts
+        except ValueError:
+            parts = ()
+        staged = next((p for p in parts if p.stage is not None), None)
+        if staged is not None:
+            return str(staged.stage), STAGE_CAUSES.get(staged.cause or "")
+        if parts:
+            return failed_stage or NO_STAGE, parts[0].description
+    return failed_stage or "U", None
+
+
 def failures_by_stage(conn: Connection, f: LaunchFilter | None = None) -> list[FailureCount]:
-    """Failed launches per failed stage (and cause, where the record gives one),
-    stages in order: numbered stages first, then the other codes."""
+    """Failed launches per failed stage and cause (GCAT's failure codes decoded, where
+    the launch has one), stages in order: numbered stages first, then the other codes."""
     f = replace(f or LaunchFilter(), kind="launch")
-    rows = conn.execute(sa.select(entries.c.failed_stage, sa.func.count())
-                        .where(*where(conn, f), entries.c.failed_stage.is_not(None))
-                        .group_by(entries.c.failed_stage)).all()
-    counts = [FailureCount(str(stage), None, int(n)) for stage, n in rows]
+    gcat = gcat_launches.alias("failed")
+    rows = conn.execute(
+        sa.select(entries.c.failed_stage, gcat.c.fail_code, sa.func.count())
+        .select_from(entries.outerjoin(gcat, gcat.c.entry_id == entries.c.id))
+        .where(*where(conn, f), sa.or_(entries.c.failed_stage.is_not(None),
+                                       gcat.c.fail_code.is_not(None)))
+        .group_by(entries.c.failed_stage, gcat.c.fail_code)).all()
+    tally: dict[tuple[str, str | None], int] = {}
+    for stage, code, n in rows:
+        key = _stage_and_cause(stage, code)
+        tally[key] = tally.get(key, 0) + int(n)
+    counts = [FailureCount(stage, cause, n) for (stage, cause), n in tally.items()]
     return sorted(counts, key=lambda c: (not c.stage.isdecimal(),
-                                         int(c.stage) if c.stage.isdecimal() else 0, c.stage))
+                                         int(c.stage) if c.stage.isdecimal() else 0, c.stage,
+                                         -c.failures, c.cause or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class SitePoint:
+    """A launch site (its entity) placed by GCAT's coordinates of its launches' sites,
+    with the launches and failures that match the filter."""
+
+    name: str
+    slug: str
+    longitude: float
+    latitude: float
+    launches: int
+    failures: int
+    #: GCAT's site codes that make it up (``NIIP-5``).
+    codes: tuple[str, ...]
+
+
+def site_points(conn: Connection, f: LaunchFilter | None = None) -> tuple[list[SitePoint], int]:
+    """Every launch site with coordinates and its matching launches, busiest first, and
+    how many matching launches have no site with coordinates (not on the map)."""
+    f = replace(f or LaunchFilter(), kind="launch")
+    gcat = gcat_launches.alias("placed")
+    base = (entries.join(sites, sites.c.id == entries.c.site_id)
+            .join(gcat, gcat.c.entry_id == entries.c.id)
+            .join(gcat_sites, gcat_sites.c.code == gcat.c.site))
+    rows = conn.execute(
+        sa.select(sites.c.name, sites.c.slug, gcat_sites.c.code,
+                  sa.func.avg(gcat_sites.c.longitude), sa.func.avg(gcat_sites.c.latitude),
+                  sa.func.count(), sa.func.count().filter(entries.c.outcome == "failure"))
+        .select_from(base)
+        .where(*where(conn, f), gcat_sites.c.longitude.is_not(None),
+               gcat_sites.c.latitude.is_not(None))
+        .group_by(sites.c.name, sites.c.slug, gcat_sites.c.code)).all()
+    merged: dict[str, list[Any]] = {}
+    for name, slug, code, lon, lat, n, failed in rows:
+        site = merged.setdefault(slug, [name, slug, 0.0, 0.0, 0, 0, []])
+        site[2] += float(lon) * n
+        site[3] += float(lat) * n
+        site[4] += int(n)
+        site[5] += int(failed)
+        site[6].append(code)
+    points = [SitePoint(name, slug, lon / n, lat / n, n, failed, tuple(sorted(codes)))
+              for name, slug, lon, lat, n, failed, codes in merged.values()]
+    points.sort(key=lambda p: (-p.launches, p.name))
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(entries)
+                             .where(*where(conn, f))).scalar_one())
+    return points, total - sum(p.launches for p in points)

@@ -9,15 +9,16 @@ same the CLI's ``kosmochron stats --view …`` prints and the web charts draw.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from ..store import CADENCE_GROUPS
+from ..store import CADENCE_GROUPS, GCAT_CITATION
 from .params import API, Dimension, FilterDep, StoreDep, known_parameters, store_errors
-from .schemas import BOOL, INT, NUM, ONUM, OSTR, STR, _arr, _error, _obj, _ok, _opt, _ref
+from .schemas import INT, NUM, ONUM, OSTR, STR, _arr, _error, _obj, _ok, _opt, _ref
 from .state import FastJSONResponse
 
-CadenceGroup = Literal["family", "nation", "site", "vehicle", "agency", "program"]
+CadenceGroup = Literal["state", "family", "nation", "site", "vehicle", "agency", "program"]
 assert set(get_args(CadenceGroup)) == set(CADENCE_GROUPS)
 
 #: Response schemas of these routes (added to the OpenAPI document's components).
@@ -38,8 +39,8 @@ STATISTICS_SCHEMAS: dict[str, dict[str, Any]] = {
                          "geometry": _obj({"type": {"enum": ["Point"]},
                                            "coordinates": _arr(NUM)}),
                          "properties": _obj({"name": STR, "slug": STR, "launches": INT,
-                                             "failures": INT, "code": OSTR, "url": STR,
-                                             "page": STR, "exact": BOOL})}),
+                                             "failures": INT, "codes": _arr(STR), "url": STR,
+                                             "page": STR})}),
     "SiteCollection": _obj({"type": {"enum": ["FeatureCollection"]},
                             "features": _arr(_ref("SiteFeature")), "attribution": STR}),
 }
@@ -78,7 +79,8 @@ def learning_curve(store: StoreDep, f: FilterDep, by: By = "family",
 @statistics_api.get("/stats/cadence", summary="Launches per year and group",
                     responses=_ok("Cadence", "Launches and failures per year and group."))
 def cadence(store: StoreDep, f: FilterDep, by: Annotated[CadenceGroup, Query(
-        description="What to stack by.")] = "family") -> FastJSONResponse:
+        description="What to stack by (state: GCAT's launching state).")] = "family"
+            ) -> FastJSONResponse:
     with store_errors(422):
         cells = store.cadence(by, f)
     return FastJSONResponse({"by": by, "results": [c.to_json() for c in cells]})
@@ -91,3 +93,25 @@ def failures(store: StoreDep, f: FilterDep) -> FastJSONResponse:
     with store_errors(422):
         rows = store.failures_by_stage(f)
     return FastJSONResponse({"results": [r.to_json() for r in rows]})
+
+
+@statistics_api.get("/sites.geojson", summary="Launch sites with coordinates, as GeoJSON",
+                    responses=_ok("SiteCollection", "A FeatureCollection of sites (points)."))
+def sites_geojson(request: Request, store: StoreDep, f: FilterDep) -> FastJSONResponse:
+    """Every launch site with GCAT's coordinates (``sites.tsv``, once imported) and the
+    matching launches and failures there; ``page`` is its web page.  A site made of
+    several GCAT site codes sits at their launch-weighted mean.  Coordinates are
+    [longitude, latitude] (WGS 84), as GeoJSON has them."""
+    with store_errors(422):
+        points, _ = store.site_points(f)
+    base = str(request.base_url).rstrip("/")
+    features = [{"type": "Feature",
+                 "geometry": {"type": "Point",
+                              "coordinates": [round(p.longitude, 5), round(p.latitude, 5)]},
+                 "properties": {"name": p.name, "slug": p.slug, "launches": p.launches,
+                                "failures": p.failures, "codes": list(p.codes),
+                                "url": f"{base}{API}/entities/site/{quote(p.slug, safe='')}",
+                                "page": f"{base}/entities/site/{quote(p.slug, safe='')}"}}
+                for p in points]
+    return FastJSONResponse({"type": "FeatureCollection", "features": features,
+                             "attribution": GCAT_CITATION})

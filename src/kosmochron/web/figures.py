@@ -21,7 +21,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -32,6 +32,7 @@ from ..store import CADENCE_GROUPS, LaunchFilter, QueryError, Store
 from . import filters, timelines
 from .cadence_charts import Cell, cadence_svg
 from .chartkit import count
+from .map import SitePoint, site_map_svg
 from .reliability_charts import RateItem, Step, count_rows_svg, learning_svg, reliability_svg
 from .state import HttpError, get_store
 
@@ -174,7 +175,8 @@ def _switches(ctx: Context, fig: str, option: str, choices: Sequence[tuple[str, 
 
 @figure("cadence")
 def cadence(ctx: Context) -> Figure:
-    stack = ctx.option("stack", CADENCE_GROUPS, "nation")
+    stack = ctx.option("stack", CADENCE_GROUPS,
+                       "state" if ctx.store.entities("state") else "nation")
     cells = [Cell(c.year, c.key, c.launches, c.failures)
              for c in ctx.store.cadence(stack, ctx.filter)]
     label = "payload nation" if stack == "nation" else stack
@@ -274,6 +276,29 @@ def failures(ctx: Context) -> Figure:
                   ["stage", "meaning", "cause", "failed launches"],
                   [[c.stage, describe_failed_stage(c.stage), c.cause, c.failures]
                    for c in found])
+
+
+@figure("map")
+def site_map(ctx: Context) -> Figure:
+    points, unplaced = ctx.store.site_points(ctx.filter)
+    here = ctx.fixed.get("site")
+    small = here is not None
+    drawn = [SitePoint(p.name, p.longitude, p.latitude, p.launches, p.failures,
+                       ctx.url(f"/entities/site/{quote(p.slug, safe='')}", None),
+                       p.slug == here) for p in points]
+    notes = [f"{count(unplaced)} launch{'es' if unplaced != 1 else ''} at sites without "
+             "coordinates are not on the map."] if unplaced else []
+    svg = site_map_svg(drawn, title=f"Launch sites: {ctx.words}", notes=notes,
+                       width=400 if small else 720, labels=1 if small else 10,
+                       ident="site-map")
+    return Figure("map", "Launch sites", svg,
+                  "Each circle is a launch site at GCAT's coordinates, its area proportional "
+                  "to its launches; a circle leads to the site's page. World: Natural "
+                  "Earth 1:110m land (public domain), Equal Earth projection. Coordinates: "
+                  "J. McDowell, GCAT, planet4589.org (CC-BY 4.0).",
+                  ["site", "longitude", "latitude", "launches", "failures", "GCAT site codes"],
+                  [[p.name, round(p.longitude, 4), round(p.latitude, 4), p.launches,
+                    p.failures, " ".join(p.codes)] for p in points])
 
 
 CHART_OPTIONS = ("stack", "rel", "min")

@@ -505,8 +505,8 @@ def entity(request: Request, store: Store) -> Page:
     label = ENTITY_KINDS[kind][0]
     ctx = figure_context(request, store, links, chosen, f"{found['name']} ({label.lower()})",
                          {kind: found["slug"]})
-    names = ["timeline", "cadence", "decades", *(["reliability"] if kind != "family" else []),
-             "learning", "failures"]
+    names = [*(["map"] if kind == "site" else []), "timeline", "cadence", "decades",
+             *(["reliability"] if kind != "family" else []), "learning", "failures"]
     shown = [figures.build(name, ctx, figures.figure_params(request, {kind: found["slug"]}))
              for name in names]
     data = {**found, "label": label, "success_rate": rate, "ci_low": low, "ci_high": high,
@@ -570,7 +570,7 @@ def figure_context(request: Request, store: Store, links: Links, chosen: filters
 
 
 #: The figures of the charts page, in order.
-CHART_FIGURES = ("timeline", "cadence", "reliability", "learning", "decades", "failures")
+CHART_FIGURES = ("timeline", "cadence", "map", "reliability", "learning", "decades", "failures")
 
 
 @twin("/charts", "/charts.json")

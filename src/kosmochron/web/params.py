@@ -34,7 +34,7 @@ API = "/api/v1"
 
 Ordering = Literal["date", "-date", "id", "-id"]
 Dimension = Literal["family", "vehicle", "configuration", "site", "program", "nation", "agency",
-                    "decade", "year", "state", "code"]
+                    "decade", "year", "state", "code", "variant"]
 EntityKind = Literal["site", "complex", "family", "vehicle", "configuration", "program",
                      "agency", "nation", "type", "state"]
 # The literals are spelled out for the type checker and the schema; they must stay the store's.
