@@ -289,7 +289,7 @@ def site_map(ctx: Context) -> Figure:
     notes = [f"{count(unplaced)} launch{'es' if unplaced != 1 else ''} at sites without "
              "coordinates are not on the map."] if unplaced else []
     svg = site_map_svg(drawn, title=f"Launch sites: {ctx.words}", notes=notes,
-                       width=400 if small else 720, labels=1 if small else 10,
+                       width=400 if small else 560, labels=1 if small else 10,
                        ident="site-map")
     return Figure("map", "Launch sites", svg,
                   "Each circle is a launch site at GCAT's coordinates, its area proportional "

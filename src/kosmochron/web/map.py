@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from .chartkit import SMALL_SIZE, Frame, Key, count, esc, measure, num, text
+from .chartkit import Frame, Key, count, esc, measure, num, text
 
 WORLD = "data/world-atlas/land-110m.json"
 #: Equal Earth's constants, and its extent for the whole sphere.
@@ -231,14 +231,14 @@ def site_map_svg(points: Sequence[SitePoint], *, title: str, notes: Sequence[str
     for p in sorted(placed, key=lambda p: -p.launches)[:labels]:
         x, y = project(p.longitude, p.latitude)
         r = _radius(p.launches, most, biggest)
-        w = measure(p.name, SMALL_SIZE)
+        w = measure(p.name)
         lx = x + r + 3 if x + r + 3 + w <= width - frame.pad else x - r - 3 - w
-        box = (lx, y - 9, lx + w, y + 3)
+        box = (lx, y - 8, lx + w, y + 5)
         inside = lx >= frame.pad and box[1] >= top
         if inside and not any(a < box[2] and box[0] < c and b < box[3] and box[1] < d
                               for a, b, c, d in boxes):
             boxes.append(box)
-            frame.parts.append(text(lx, y + 2, p.name, size=SMALL_SIZE, cls="site-label"))
+            frame.parts.append(text(lx, y + 4, p.name, cls="site-label"))
     if not placed:
         frame.parts.append(text(width / 2, top + project.height / 2,
                                 "No launch site with coordinates", anchor="middle"))

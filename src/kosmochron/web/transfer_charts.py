@@ -323,7 +323,7 @@ def _arc_point(p: ArcPoint, x: float, y: float, cx: float, cy: float,
         ty += 13
     boxes.append((left_x, ty - 11, left_x + w, ty + 2))
     return dot + _text(tx, ty, p.label, size=11, anchor="start" if ux >= 0 else "end",
-                       extra=' stroke="#fff" stroke-width="3" paint-order="stroke"')
+                       extra=' stroke="#fff" stroke-width="3" paint-order="stroke" class="halo"')
 
 
 def transfer_arc_svg(earth_orbit: Sequence[Sequence[float]],
