@@ -90,25 +90,25 @@ def pages(app_url: str) -> list[tuple[str, str]]:
 
 
 #: For each chart: its box, and every text that sticks out of it (with its box).
-OVERFLOW = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+OVERFLOW = """(slack) => [...document.querySelectorAll('svg.chart')].map(svg => {
   const box = svg.getBoundingClientRect();
   const out = [];
   for (const t of svg.querySelectorAll('text')) {
     const r = t.getBoundingClientRect();
     if (r.width === 0) continue;
-    if (r.left < box.left - %(s)s || r.right > box.right + %(s)s ||
-        r.top < box.top - %(s)s || r.bottom > box.bottom + %(s)s)
+    if (r.left < box.left - slack || r.right > box.right + slack ||
+        r.top < box.top - slack || r.bottom > box.bottom + slack)
       out.push([t.textContent, Math.round(r.left - box.left), Math.round(box.right - r.right),
                 Math.round(r.top - box.top), Math.round(box.bottom - r.bottom)]);
   }
   return [svg.getAttribute('class'), svg.getAttribute('aria-label'), out];
-})""" % {"s": SLACK}
+})"""
 
 
 def check_view(page: Page, name: str, mode: str) -> dict[str, Any]:
     """The view's problems: sideways scroll, text outside a chart."""
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    charts = page.evaluate(OVERFLOW)
+    charts = page.evaluate(OVERFLOW, SLACK)
     page.screenshot(path=str(VIEWS / f"{name}-{mode}.png"), full_page=True)
     for i, figure in enumerate(page.locator("section.figure").all()):
         ident = figure.get_attribute("id") or f"figure-{i}"
