@@ -15,16 +15,20 @@ rule match:
 * **date**: the first date from the match onwards in its clause, else the last
   date before it in the clause, else none (``date`` is None).  Dates are
   ``27 November 1971``, ``June 19, 1963``, ``1/29/89`` (US month/day/year),
-  ``1971-11-27``, ``April 1965`` (month precision) and year-less ``17 June``,
-  which takes the launch year, or the next year when that day would fall
-  before the launch;
+  ``1971-11-27``, ``April 1965`` (month precision), ``the autumn of 1967`` or
+  ``Summer 1974`` (season precision, as :mod:`kosmochron.dates` reads seasons) and
+  year-less ``17 June``, which takes the launch year, or the next year when that
+  day would fall before the launch;
 * **body**: the one the rule names ("reached Mars", "lunar flyby"), else the
   first planet or moon named after the match in the sentence, else the last one
   named before it in the item ("flew by the planet" after "reached Mars").
   Spacecraft names ("Mars 4", "Phobos 2", "Mars-96") are not bodies.  Re-entry
   is always at Earth; loss of contact has no body;
-* **distance** (flybys): "at a distance/range of [approximately] N km", "missed
-  the planet by N km", N may be "1.5 million"; miles are converted.
+* **distance** (flybys), from the trigger on: "at a [minimum] distance/range of
+  [approximately] N km", "at N km", "passed within N km of Venus", "missed the
+  planet by N km", N may be "1.5 million"; miles are converted.  Flybys are told as
+  "flew by/past", "passed (close to) Venus", "passed within … of", "came within …
+  of", "closest approach to", "Venus flyby", "missed the planet by".
 
 One sentence yields at most one event of a kind (earlier rules win), and an
 undated event is dropped when the item has another of the same kind and body
