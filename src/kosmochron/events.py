@@ -401,19 +401,6 @@ def _merge(events: list[Event]) -> list[Event]:
     return kept
 
 
-def tells(item: Item, kind: EventKind) -> bool:
-    """Whether a rule of ``kind`` matches anywhere in the item's narrative, sentence by
-    sentence as :func:`item_events` reads it: False means it finds no event of that
-    kind, and is a cheap answer (no dates, bodies or other rules are read)."""
-    rules = [rule for rule in RULES if rule.kind == kind]
-    for piece in _pieces(item):
-        text = piece.text
-        for start, end in _sentences(text):
-            if any(rule.pattern.search(text, start, end) for rule in rules):
-                return True
-    return False
-
-
 def item_events(item: Item, launch: dt.date | None = None) -> list[Event]:
     """Every event in an item's narrative (and Summary), in source order."""
     context: list[str | None] = [None, None]

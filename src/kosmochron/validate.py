@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .crossfields import elapsed_after, failure_stages, stated_periods, type_planet
-from .events import Event, item_events, tells
+from .events import item_events
 from .gcatmatch import GcatMatch, Ours, best_match, describe
 from .model import Cospar, Distance, Entry, Item, Mass
 from .orbits import ORBIT_TOLERANCE, OrbitFit, orbit_of
@@ -94,22 +94,6 @@ class Context:
     satcats: dict[int, tuple[str, int]] = field(default_factory=dict)
     #: Each payload's GCAT match (by its line), found once for the rules that need it.
     gcat_matches: dict[int, GcatMatch | None] = field(default_factory=dict)
-    #: The current entry's payloads' orbits and narrative events (by line), worked out
-    #: once for the rules that need them; :func:`check_entry` clears them.
-    orbits: dict[int, OrbitFit | None] = field(default_factory=dict)
-    events: dict[int, list[Event]] = field(default_factory=dict)
-
-    def orbit(self, entry: Entry, item: Item) -> OrbitFit | None:
-        """:func:`~kosmochron.orbits.orbit_of` the payload, once per check."""
-        if item.line not in self.orbits:
-            self.orbits[item.line] = orbit_of(entry, item)
-        return self.orbits[item.line]
-
-    def item_events(self, entry: Entry, item: Item) -> list[Event]:
-        """:func:`~kosmochron.events.item_events` of the payload, once per check."""
-        if item.line not in self.events:
-            self.events[item.line] = item_events(item, entry.date.start)
-        return self.events[item.line]
 
     def gcat_match(self, entry: Entry, item: Item) -> GcatMatch | None:
         """The GCAT row of a payload (:func:`kosmochron.gcatmatch.best_match`), or None
@@ -173,7 +157,7 @@ def rule_orbit_kepler(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
     body fits (or only one nothing in the record speaks for), naming the nearest
     candidates and their periods.  orbit-hint-conflict: the narrative names a body
     that does not fit while another does.  The body is the one the web page draws."""
-    fit = ctx.orbit(entry, item)
+    fit = orbit_of(entry, item)
     if fit is None:
         return
     period = fit.stated_period_min
@@ -496,7 +480,7 @@ def rule_gcat_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]
     row = match.row
     theirs_pe, theirs_ap, theirs_inc = (row.get(k) for k in ("un_perigee_km", "un_apogee_km",
                                                              "un_inc_deg"))
-    fit = ctx.orbit(entry, item)
+    fit = orbit_of(entry, item)
     if theirs_pe is None or theirs_ap is None or fit is None or fit.body.name != "Earth":
         return
     halves = {"Apogee": written_half_unit(item.value("Apogee")),
@@ -536,7 +520,7 @@ def rule_gcat_contact(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
     first, last = match.row.get("t_last_start"), match.row.get("t_last_end")
     if not isinstance(first, dt.date) or not isinstance(last, dt.date):
         return
-    for event in ctx.item_events(entry, item):
+    for event in item_events(item, entry.date.start):
         date = event.date
         if event.kind != "loss-of-contact" or date is None or date.start is None \
                 or date.end is None:
@@ -586,10 +570,8 @@ def rule_decay_reentry(ctx: Context, entry: Entry, item: Item) -> Iterator[Findi
     launch = entry.date.start
     if not isinstance(decay, dt.date):
         return
-    if not tells(item, "reentry"):  # most narratives tell none: the cheap test first
-        return
     column = _column_of(item, "Decay Date")
-    for event in ctx.item_events(entry, item):
+    for event in item_events(item, launch):
         if event.kind != "reentry":
             continue
         date = event.date
@@ -638,7 +620,7 @@ def rule_period_narrative(ctx: Context, entry: Entry, item: Item) -> Iterator[Fi
     period = item.typed("Period")
     if not isinstance(period, float) or period <= 0:
         return
-    fit = ctx.orbit(entry, item)
+    fit = orbit_of(entry, item)
     about_sun = fit is not None and fit.body.name == "Sun"
     for told in stated_periods(item.narrative):
         if not about_sun and re.search(r"heliocentric|solar", told.sentence, re.IGNORECASE):
@@ -804,8 +786,6 @@ def check_entry(ctx: Context, entry: Entry) -> Iterator[Finding]:
 
     Only a dated entry becomes the one the next is ordered against: an entry whose
     date denotes no interval must not hide a misplaced entry after it."""
-    ctx.orbits.clear()
-    ctx.events.clear()
     for rule in ENTRY_RULES.values():
         yield from rule(ctx, entry)
     for item in entry.items:
