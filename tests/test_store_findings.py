@@ -281,3 +281,32 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+SATCAT_HEADER = ("#JCAT\tSatcat\tLaunch_Tag\tPiece\tType\tName\tPLName\tLDate\tParent\tSDate\t"
+                 "Primary\tDDate\tStatus\tDest\tOwner\tState\tManufacturer\tBus\tMotor\tMass\t"
+                 "MassFlag\tDryMass\tDryFlag\tTotMass\tTotFlag\tLength\tLFlag\tDiameter\tDFlag\t"
+                 "Span\tSpanFlag\tShape\tODate\tPerigee\tPF\tApogee\tAF\tInc\tIF\tOpOrbit\tOQUAL\t"
+                 "AltNames")
+
+
+def test_an_object_only_in_satcat_is_compared_with_that_catalogs_orbit(
+        store: Store, tmp_path: Path) -> None:
+    """Issue 12: psatcat's UN-registered orbit, or satcat's if given.  A hand-made satcat
+    row (GCAT's satcat layout) for an object psatcat does not list."""
+    cells = ["S99001", "99001", "1999-001", "1999-001A", "P", "Test object", "-",
+             "1999 Jan  1", "-", "-", "Earth", "1999 Feb  1", "R", "-", "-", "US", "-", "-",
+             "-", "100", "-", "-", "-", "-", "-", "1", "-", "1", "-", "1", "-", "Cyl",
+             "1999 Jan  1", "180", "-", "230", "-", "51.6", "-", "LLEO/I", "C", "-"]
+    assert len(cells) == len(SATCAT_HEADER.split("\t"))
+    satcat = write_text(tmp_path / "satcat.tsv", SATCAT_HEADER + "\n" + "\t".join(cells) + "\n")
+    store.import_gcat(satcat)
+    chronology = write_text(tmp_path / "test.txt", (
+        "Test\n\n1999 January 1 - . 12:00 GMT - . Launch Site: Cape Canaveral.\n\n"
+        "· Test object - . Payload: T. USAF Sat Cat: 99001 . COSPAR: 1999-001A. "
+        "Apogee: 300 km. Perigee: 180 km. Inclination: 51.6000 deg. Period: 89.50 min.\n"))
+    store.ingest([chronology])
+    [orbit] = [f for f in stored(store) if f.rule == "gcat-orbit"]
+    assert orbit.message.startswith("GCAT S99001's catalogued orbit differs: apogee 300 km "
+                                    "here, 230 km in GCAT")
+    assert orbit.evidence["registered_km"] == [180.0, 230.0]

@@ -468,8 +468,9 @@ def rule_gcat(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
 
 def rule_gcat_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]:
     """The orbit a launching state registered with the UN (GCAT's UNPerigee, UNApogee
-    and UNInc) and the chronology's Apogee, Perigee and Inclination describe the same
-    Earth orbit: each apsis agrees within the rounding of both figures (half a unit
+    and UNInc; for an object only in GCAT's satcat, that catalog's Perigee, Apogee and
+    Inc) and the chronology's Apogee, Perigee and Inclination describe the same Earth
+    orbit: each apsis agrees within the rounding of both figures (half a unit
     of the last digit of each) plus 2% of GCAT's, as registered orbits are of another
     epoch; the inclination within both roundings plus 0.1 degree.  Orbits about
     another body, and rows without a registered orbit, are not compared."""
@@ -491,17 +492,18 @@ def rule_gcat_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]
     for label, (km, half), other in zip(("perigee", "apogee"), ours, theirs, strict=True):
         allowed = half + 0.5 + GCAT_ORBIT_SLACK * other
         if abs(km - other) > allowed:
-            problems.append(f"{label} {km:,.0f} km here, {other:,.0f} km registered "
+            problems.append(f"{label} {km:,.0f} km here, {other:,.0f} km in GCAT "
                             f"({abs(km - other):,.0f} km apart, {allowed:,.1f} allowed)")
     inclination = item.typed("Inclination")
     if isinstance(inclination, float) and theirs_inc is not None:
         allowed = written_half_unit(item.value("Inclination")) + 0.05 + GCAT_INCLINATION_SLACK
         if abs(inclination - float(theirs_inc)) > allowed + 1e-9:
             problems.append(f"inclination {inclination:g} deg here, {float(theirs_inc):g} deg "
-                            f"registered ({allowed:.2f} allowed)")
+                            f"in GCAT ({allowed:.2f} allowed)")
     if problems:
+        source = "catalogued" if row.get("catalog") == "satcat" else "UN-registered"
         yield ctx.finding("gcat-orbit", "warning", entry, item,
-                          f"GCAT {row.get('jcat')}'s UN-registered orbit differs: "
+                          f"GCAT {row.get('jcat')}'s {source} orbit differs: "
                           + "; ".join(problems),
                           {"jcat": row.get("jcat"), "fields_km": [o[0] for o in ours],
                            "registered_km": theirs, "inclination_deg": inclination,

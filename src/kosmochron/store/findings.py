@@ -59,7 +59,7 @@ def gcat_lookup(conn: Connection) -> GcatLookup | None:
 #: The GCAT columns the rules read (not every column as written: that is heavy).
 _RULE_COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_date",
                  "program", "result", "t_last", "t_last_start", "t_last_end", "un_perigee_km",
-                 "un_apogee_km", "un_inc_deg")
+                 "un_apogee_km", "un_inc_deg", "catalog")
 
 
 def check_stored(conn: Connection) -> Iterator[Finding]:

@@ -225,9 +225,15 @@ def _payload_row(obj: GcatRecord, as_text: bool) -> tuple[Any, ...]:
             _date(ldate.first_day if ldate else None, as_text), obj.program, obj.object_class,
             obj.category, obj.result, obj.state, text(columns.get("UNReg", "")), obj.comment,
             t_last, _date(last.first_day if last else None, as_text),
-            _date(last.last_day if last else None, as_text), _un(columns, "UNPerigee"),
-            _un(columns, "UNApogee"), _un(columns, "UNInc"), obj.launch_tag, obj.kind,
-            _json(columns))
+            _date(last.last_day if last else None, as_text),
+            *(_un(columns, name) for name in _ORBIT_COLUMNS[obj.kind]), obj.launch_tag,
+            obj.kind, _json(columns))
+
+
+#: Where a row's orbit comes from: psatcat's UN-registered one, satcat's catalogued one
+#: (both kept in the ``un_*`` columns; ``catalog`` says which).
+_ORBIT_COLUMNS = {"psatcat": ("UNPerigee", "UNApogee", "UNInc"),
+                  "satcat": ("Perigee", "Apogee", "Inc")}
 
 
 def _un(columns: dict[str, str], name: str) -> float | None:

@@ -220,7 +220,8 @@ gcat_payloads = Table(
     Column("un_reg", Text),
     Column("comment", Text),
     #: The last contact (``TLast``, GCAT's text) and the days it allows; the orbit the
-    #: launching state registered with the UN (km, km, degrees).
+    #: launching state registered with the UN (km, km, degrees), or for a row of satcat
+    #: (``catalog``) the orbit that catalog gives.
     Column("t_last", Text),
     Column("t_last_start", Date),
     Column("t_last_end", Date),
