@@ -93,6 +93,8 @@ class StatedPeriod:
 
 def stated_periods(text: str) -> Iterator[StatedPeriod]:
     """Every orbital period the narrative states, in order."""
+    if not _PERIOD.search(text):  # the common case, in one pass
+        return
     for sentence in _SENTENCE.finditer(text):
         for m in _PERIOD.finditer(sentence.group(0)):
             number = m.group("n") or m.group("n2")

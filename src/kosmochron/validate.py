@@ -481,8 +481,10 @@ def rule_gcat_orbit(ctx: Context, entry: Entry, item: Item) -> Iterator[Finding]
     row = match.row
     theirs_pe, theirs_ap, theirs_inc = (row.get(k) for k in ("un_perigee_km", "un_apogee_km",
                                                              "un_inc_deg"))
+    if theirs_pe is None or theirs_ap is None:
+        return
     fit = orbit_of(entry, item)
-    if theirs_pe is None or theirs_ap is None or fit is None or fit.body.name != "Earth":
+    if fit is None or fit.body.name != "Earth":
         return
     halves = {"Apogee": written_half_unit(item.value("Apogee")),
               "Perigee": written_half_unit(item.value("Perigee"))}
@@ -520,7 +522,8 @@ def rule_gcat_contact(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
     if match is None:
         return
     first, last = match.row.get("t_last_start"), match.row.get("t_last_end")
-    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+    if not isinstance(first, dt.date) or not isinstance(last, dt.date) \
+            or not _told(item, _CONTACT_WORDS):
         return
     for event in item_events(item, entry.date.start):
         date = event.date
@@ -570,7 +573,7 @@ def rule_decay_reentry(ctx: Context, entry: Entry, item: Item) -> Iterator[Findi
     take half of N if that is more)."""
     decay = item.typed("Decay Date")
     launch = entry.date.start
-    if not isinstance(decay, dt.date):
+    if not isinstance(decay, dt.date) or not _told(item, _REENTRY_WORDS):
         return
     column = _column_of(item, "Decay Date")
     for event in item_events(item, launch):
@@ -604,6 +607,17 @@ def rule_decay_reentry(ctx: Context, entry: Entry, item: Item) -> Iterator[Findi
             return
 
 
+#: Cheap tests before a narrative's events are read: a word every re-entry rule, and
+#: every loss-of-contact rule, of :mod:`kosmochron.events` needs.
+_REENTRY_WORDS = re.compile(r"re-?ent|decayed", re.IGNORECASE)
+_CONTACT_WORDS = re.compile(r"contact|communication|signal|transmission", re.IGNORECASE)
+
+
+def _told(item: Item, words: re.Pattern[str]) -> bool:
+    """Whether the item's narrative or Summary has any of ``words``."""
+    return bool(words.search(item.narrative) or words.search(item.value("Summary") or ""))
+
+
 def _sentence_after(narrative: str, text: str) -> str:
     """The rest of the sentence that holds ``text`` in the narrative, from ``text`` on."""
     at = narrative.find(text)
@@ -622,11 +636,11 @@ def rule_period_narrative(ctx: Context, entry: Entry, item: Item) -> Iterator[Fi
     period = item.typed("Period")
     if not isinstance(period, float) or period <= 0:
         return
-    fit = orbit_of(entry, item)
-    about_sun = fit is not None and fit.body.name == "Sun"
     for told in stated_periods(item.narrative):
-        if not about_sun and re.search(r"heliocentric|solar", told.sentence, re.IGNORECASE):
-            continue
+        if re.search(r"heliocentric|solar", told.sentence, re.IGNORECASE):
+            fit = orbit_of(entry, item)  # only then: most narratives state no period
+            if fit is None or fit.body.name != "Sun":
+                continue
         allowed = told.half_unit_min + ORBIT_CONSISTENT * period
         if abs(period - told.minutes) > allowed:
             yield ctx.finding("period-narrative", "warning", entry, item,
