@@ -65,6 +65,8 @@ def test_reliability_threshold_and_grouping(client: TestClient) -> None:
     families = rows(client, "reliability")
     assert [(r["vehicle family"], r["attempts"], r["successes"]) for r in families] \
         == [("Proton", "12", "8"), ("R-7", "9", "3")]
+    assert (families[0]["score"], families[0]["longest success streak"],
+            families[0]["streak from"]) == ("8.0", "8", "1971-05-19")
     vehicles = rows(client, "reliability", rel="vehicle", min="9")
     assert [r["launch vehicle"] for r in vehicles] == ["Proton-K/D"]
     notes = ["".join(t.itertext()) for t in svg(client, "reliability", rel="vehicle",

@@ -66,7 +66,8 @@ def _rates_table(rows: list[StatRow], by: str, definition: str) -> Table:
         table.add_column(column, justify="right", no_wrap=True)
     for r in rows:
         streak = "–" if r.longest_streak is None else f"{r.longest_streak:,}"
-        table.add_row(escape(r.key), f"{r.launches:,}", f"{r.failures:,}",
+        key = f"{r.key}s" if by == "decade" and r.key.isdecimal() else r.key
+        table.add_row(escape(key), f"{r.launches:,}", f"{r.failures:,}",
                       "–" if r.score is None else f"{r.score:,.2f}".rstrip("0").rstrip("."),
                       _percent(r.success_rate), _interval(r.ci_low, r.ci_high),
                       _interval(r.jeffreys_low, r.jeffreys_high), streak)

@@ -210,23 +210,34 @@ RATE_COLUMNS = ["attempts", "successes", "failures", "success rate", "Wilson 95%
                 "Wilson 95% high", "Jeffreys 95% low", "Jeffreys 95% high"]
 
 
+#: What the reliability table adds to the rates: scores and streaks.
+RUN_COLUMNS = ["score", "longest success streak", "streak from", "streak to"]
+
+
 @figure("reliability")
 def reliability(ctx: Context) -> Figure:
     by = ctx.option("rel", ("family", "vehicle"), "family")
     least = ctx.number("min", MIN_ATTEMPTS, 1, 1_000_000)
-    rows = [r for r in ctx.store.stats(by, ctx.filter) if r.launches >= least]
+    every = ctx.store.stats(by, ctx.filter, streaks=True)
+    rows = [r for r in every if r.launches >= least]
     rows.sort(key=lambda r: (-(r.success_rate or 0), -r.launches, r.key))
-    dropped = len(ctx.store.stats(by, ctx.filter)) - len(rows)
+    dropped = len(every) - len(rows)
     what = "vehicle family" if by == "family" else "launch vehicle"
     note = (f"Only {what} values with at least {count(least)} attempts"
             + (f" ({count(dropped)} with fewer left out)" if dropped else "")
             + "; sorted by success rate.")
     svg = reliability_svg(_rate_items(rows), title=f"Success rate by {what}: {ctx.words}",
                           notes=[note], kind="rates")
+    runs = [[r.score, r.longest_streak,
+             None if r.streak_from is None else r.streak_from.isoformat(),
+             None if r.streak_to is None else r.streak_to.isoformat()] for r in rows]
     return Figure("reliability", "Reliability", svg,
                   "The bar is the observed success rate, the whiskers its 95% Wilson score "
-                  "interval, which stays honest for a handful of launches (the table adds "
-                  "the Jeffreys interval).", [what, *RATE_COLUMNS], _rate_rows(rows),
+                  "interval, which stays honest for a handful of launches. The table adds the "
+                  "Jeffreys interval, the score (GCAT's partial success scores summed, where "
+                  "it gives them) and the longest streak of successes.",
+                  [what, *RATE_COLUMNS, *RUN_COLUMNS],
+                  [row + run for row, run in zip(_rate_rows(rows), runs, strict=True)],
                   _switches(ctx, "reliability", "rel", [("family", "by family"),
                                                         ("vehicle", "by vehicle")], by))
 
