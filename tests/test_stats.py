@@ -156,5 +156,6 @@ def test_longest_streak_is_the_longest_run(outcomes: list[str | None]) -> None:
 def test_failed_stages_in_words() -> None:
     assert describe_failed_stage("3") == "stage 3"
     assert describe_failed_stage("S") == "payload shroud (fairing)"
-    assert describe_failed_stage("0") == "at the pad, before lift-off"
+    assert describe_failed_stage("0") == "stage 0 (strap-on boosters)"
+    assert describe_failed_stage("none") == "no stage named"
     assert describe_failed_stage("Q") == "failed stage 'Q'"

@@ -253,14 +253,15 @@ def current_streak(outcomes: Sequence[str | None]) -> int:
 #: A failure that names no stage (GCAT's ``FF``, ``PE``, ``AD`` …: its cause says what).
 NO_STAGE = "none"
 #: Encyclopedia Astronautica's ``Failed Stage`` values that are not stage numbers.
-FAILED_STAGE_CODES = {"S": "payload shroud (fairing)", "0": "at the pad, before lift-off",
+FAILED_STAGE_CODES = {"S": "payload shroud (fairing)", "0": "stage 0 (strap-on boosters)",
                       "U": "stage unknown", "-": "stage unknown", NO_STAGE: "no stage named"}
 
 
 def describe_failed_stage(code: str) -> str:
-    """``3`` → ``stage 3``; ``S`` → ``payload shroud (fairing)``; anything else is
-    named as the source writes it."""
+    """``3`` → ``stage 3``; ``S`` → ``payload shroud (fairing)``; ``0`` is GCAT's
+    stage 0, the strap-on boosters; anything else is named as the source writes it."""
     code = code.strip()
-    if code.isdecimal() and code != "0":
+    if code.isdecimal() and int(code) != 0:
         return f"stage {int(code)}"
-    return FAILED_STAGE_CODES.get(code.upper(), f"failed stage {code!r}")
+    known = FAILED_STAGE_CODES.get(code) or FAILED_STAGE_CODES.get(code.upper())
+    return known or f"failed stage {code!r}"

@@ -366,18 +366,20 @@ class Store:
                                     streak_to=run.last) if (run := runs.get(r.key)) else r
                 for r in rows]
 
+    def _sequences(self, by: str, f: LaunchFilter) -> list[statistics.Sequence]:
+        """Each group's outcomes in launch order (kept while serving: streaks and
+        learning curves of one selection share them)."""
+        return self._remember("sequences", (by, f.key()),
+                              lambda conn: statistics.sequences(conn, by, f))
+
     def streaks(self, by: str, filter: LaunchFilter | None = None) -> list[StreakRow]:
         """Each group's longest and current run of successes, longest first."""
-        f = filter or LaunchFilter()
-        return list(self._remember("streaks", (by, f.key()),
-                                   lambda conn: statistics.streaks(conn, by, f)))
+        return statistics.streaks_of(self._sequences(by, filter or LaunchFilter()))
 
     def learning_curve(self, by: str, filter: LaunchFilter | None = None, *, size: int = 5,
                        most: int = 50) -> list[LearningStep]:
         """Success by flight number (1–5, 6–10 …), each group's flights numbered apart."""
-        f = filter or LaunchFilter()
-        return list(self._remember("learning", (by, size, most, f.key()),
-                                   lambda conn: statistics.learning(conn, by, f, size, most)))
+        return statistics.learning_of(self._sequences(by, filter or LaunchFilter()), size, most)
 
     def cadence(self, by: str, filter: LaunchFilter | None = None) -> list[CadenceCell]:
         """Launches and failures per year and group (family, nation, site …)."""

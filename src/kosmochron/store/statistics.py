@@ -10,6 +10,7 @@ Groups are the dimensions of :func:`kosmochron.store.query.stats`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -77,8 +78,13 @@ class StreakRow:
 
 def streaks(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[StreakRow]:
     """Every group's longest success streak, longest first."""
+    return streaks_of(sequences(conn, by, f))
+
+
+def streaks_of(groups: Iterable[Sequence]) -> list[StreakRow]:
+    """:func:`streaks` of sequences already fetched."""
     rows = []
-    for s in sequences(conn, by, f):
+    for s in groups:
         run = longest_streak(s.outcomes)
         rows.append(StreakRow(s.key, len(s.outcomes), run.length,
                               None if run.start is None else s.dates[run.start],
@@ -91,10 +97,15 @@ def streaks(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[St
 def learning(conn: Connection, by: str, f: LaunchFilter | None = None, size: int = 5,
              most: int = 50) -> list[LearningStep]:
     """Success by flight number, each group's launches numbered from its first."""
+    return learning_of(sequences(conn, by, f), size, most)
+
+
+def learning_of(groups: Iterable[Sequence], size: int = 5, most: int = 50) -> list[LearningStep]:
+    """:func:`learning` of sequences already fetched."""
     if not 1 <= size <= 100 or not size <= most <= 1000:
         raise QueryError("bad learning-curve steps: the step size must be 1 to 100 flights "
                          "and the last step 1,000 at most, not before the first")
-    return learning_curve((s.outcomes for s in sequences(conn, by, f)), size, most)
+    return learning_curve((s.outcomes for s in groups), size, most)
 
 
 @dataclass(frozen=True, slots=True)

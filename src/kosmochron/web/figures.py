@@ -128,6 +128,8 @@ class Figure:
     #: Links that switch the chart (label, URL, current?), e.g. stack by family/nation.
     switches: list[tuple[str, str, bool]] = field(default_factory=list)
     downloads: dict[str, str] = field(default_factory=dict)
+    #: What a page's JSON twin may want beyond the rows (the timeline's points).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def markup(self) -> Markup:
@@ -404,4 +406,5 @@ def timeline(ctx: Context) -> Figure:
                "that year's entries." if chart.bins is not None else
                "Each point is one entry, by date (across) and vehicle family (down): "
                "● success, ✕ failure, ◆ other event. Points link to their launch pages.")
-    return Figure("timeline", "Timeline", chart.svg, caption, chart.columns, chart.rows)
+    return Figure("timeline", "Timeline", chart.svg, caption, chart.columns, chart.rows,
+                  extra={"points": chart.points_json(), "bins": chart.bins})

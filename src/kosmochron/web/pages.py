@@ -580,14 +580,13 @@ def charts_page(request: Request, store: Store) -> Page:
     f = chosen.filter
     ctx = figure_context(request, store, links, chosen)
     shown = [figures.build(name, ctx, figures.figure_params(request)) for name in CHART_FIGURES]
-    chart = timeline(store, links, f, title="Timeline of launches by vehicle family",
-                     params=chosen.params)
+    chart = shown[0].extra
     by_family = store.stats("family", f)
     by_decade = store.stats("decade", f)
     stages = store.failed_stages(f)
     data = {"filter": chosen.to_json(),
             # Each entry, or (when too dense) counts per year and family.
-            "timeline": chart.points_json(), "timeline_bins": chart.bins,
+            "timeline": chart["points"], "timeline_bins": chart["bins"],
             "by_family": [stat_json(r) for r in by_family],
             "by_decade": [stat_json(r) for r in by_decade], "failed_stages": stages,
             "figures": {fig.name: fig.to_json() for fig in shown}}
