@@ -123,6 +123,19 @@ def test_stats_csv(capsys: pytest.CaptureFixture[str], seeded: Store, db: str) -
     assert json.loads(proton["failed_stages"]) == {"1": 1, "2": 1, "4": 1, "S": 1}
 
 
+# -- identifiers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("term", "payload"), [
+    ("1962 B IOT 1", "Sputnik 22"), ("1962-B-Iota-1", "Sputnik 22"), ("F601010A", "Mars probe"),
+    ("1971-049", "Mars 3"), ("mars-3", "Mars 3"), ("5252", "Mars 3")])
+def test_show_takes_any_identifier(capsys: pytest.CaptureFixture[str], db: str, term: str,
+                                   payload: str) -> None:
+    status, out, _ = cli(capsys, "show", term, "--db", db, "--format", "json")
+    assert status == 0
+    assert json.loads(out)["items"][0]["name"].startswith(payload)
+
+
 # -- did you mean --------------------------------------------------------------------
 
 

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ..validate import Finding, GcatLookup
     from .findings import Report
     from .gcat_import import GcatImportResult, ImportProgress
+    from .lookup import EntityMatch, Match
+    from .search import Ranking
     from .serving import ServingCache, SqliteChangeWatch
 
 __all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
@@ -328,10 +330,38 @@ class Store:
         with self.engine.connect() as conn:
             return query.lookup(conn, term)
 
-    def get(self, term: str | int) -> LaunchDetail:
-        """One launch by id, COSPAR, satellite number or payload name."""
+    def resolve(self, term: str, *, numbers: str = "satcat") -> list[Match]:
+        """The launches an identifier names (a COSPAR designator in any spelling, a JCAT
+        or launch tag, a satellite number, a payload's name …; see :mod:`.lookup`)."""
+        from . import lookup
+
         with self.engine.connect() as conn:
-            ids = query.lookup(conn, str(term))
+            return lookup.resolve(conn, term, numbers=numbers)
+
+    def summaries(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """A light row per entry (date, outcome, vehicle, site, payload names, designator)
+        in the order of ``ids``: a table view's rows, a list of candidates."""
+        from . import rows
+
+        with self.engine.connect() as conn:
+            return rows.summaries(conn, ids)
+
+    def find_entities(self, text: str, limit: int = 12,
+                      kinds: list[str] | None = None) -> list[EntityMatch]:
+        """Sites, vehicles, programs, agencies … named by or containing ``text``."""
+        from . import lookup
+
+        with self.engine.connect() as conn:
+            return lookup.entities(conn, text, kinds, limit)
+
+    def get(self, term: str | int) -> LaunchDetail:
+        """One launch by id, any identifier (:meth:`resolve`) or the start of a payload's
+        name."""
+        with self.engine.connect() as conn:
+            from . import lookup
+
+            ids = [m.entry_id for m in lookup.resolve(conn, str(term), numbers="id")] \
+                or query.lookup(conn, str(term))
             if not ids:
                 raise QueryError(f"no launch matches {term!r}: give an id, a COSPAR designator "
                                  "(1971-045A), a satellite number or a payload name")
@@ -340,14 +370,32 @@ class Store:
                                  f"{', '.join(map(str, ids[:10]))}); be more specific")
             return query.detail(conn, ids[0])
 
-    def search(self, text: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    def search(self, text: str, limit: int = 20, offset: int = 0, *,
+               filter: LaunchFilter | None = None, order: str = "rank") -> list[SearchHit]:
+        """A page of ranked hits; ``filter`` keeps those of the entries it selects and
+        ``order`` is ``rank`` (best first), ``date`` or ``-date`` (see :mod:`.hits`)."""
         with self.engine.connect() as conn:
-            if self._cache is None:
+            if self._cache is None and filter is None and order == "rank":
                 return search.search(conn, text, limit, offset)
-            # Serving: rank every hit once per query and data version, then page.
-            ranking = self._cache.remember(self._cache.rankings, (self.version(), text),
-                                           lambda: search.ranked(conn, text))
-            return search.ranked_page(conn, text, ranking, limit, offset)
+            return search.ranked_page(conn, text, self._ranking(conn, text, filter, order),
+                                      limit, offset)
+
+    def search_count(self, text: str, *, filter: LaunchFilter | None = None) -> int:
+        """How many hits :meth:`search` has for ``text`` under ``filter``."""
+        with self.engine.connect() as conn:
+            return len(self._ranking(conn, text, filter, "rank"))
+
+    def _ranking(self, conn: Connection, text: str, filter: LaunchFilter | None,
+                 order: str) -> Ranking:
+        from . import hits
+
+        if self._cache is None:
+            return hits.ranking(conn, text, filter, order)
+        # Serving: rank every hit once per query, filter, order and data version, then page.
+        key = (self.version(), text) if filter is None and order == "rank" else \
+            (self.version(), text, filter.key() if filter else None, order)
+        return self._cache.remember(self._cache.rankings, key,
+                                    lambda: hits.ranking(conn, text, filter, order))
 
     def stats(self, by: str, filter: LaunchFilter | None = None, *,
               definition: str = "launch", streaks: bool = False,

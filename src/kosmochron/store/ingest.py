@@ -22,9 +22,11 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..gcatcodes import launch_tag_of_piece
 from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
 from ..render import render_entry
 from ..source import SEED_NAME, ChronologyStream, open_stream
+from ..suggest import fold
 from . import crosswalk, merge, search
 from .db import BulkWriter
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
@@ -104,8 +106,23 @@ ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", 
                 "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
                 "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
                 "cospar_gcat", "apogee_km", "perigee_km", "inclination_deg", "period_min",
-                "duration_days", "summary", "narrative", "fields")
+                "duration_days", "summary", "narrative", "fields", "cospar_launch", "name_key")
 DIAGNOSTIC_COLUMNS = ("source_id", "entry_id", "severity", "line", "column", "message")
+
+
+_FAILURE_LAUNCH = re.compile(r"(F\d{6})[A-Z]*")
+_PLACEHOLDER_LAUNCH = re.compile(r"(\d{4}-\d{3})[a-z]*")
+
+
+def cospar_launch(kind: str | None, gcat: str | None, text: str | None) -> str | None:
+    """The launch of a payload's designator in GCAT's spelling (``items.cospar_launch``):
+    ``1971-049`` of ``1971-049A``, ``1962 B IOT`` of ``1962 B IOT 1``, ``F601010`` of
+    ``F601010A``, ``1988-058`` of the placeholder ``1988-058xx``."""
+    if kind in ("modern", "greek") and gcat:
+        return launch_tag_of_piece(gcat)
+    pattern = {"failure": _FAILURE_LAUNCH, "placeholder": _PLACEHOLDER_LAUNCH}.get(kind or "")
+    m = pattern.fullmatch(text) if pattern is not None and text else None
+    return None if m is None else m.group(1)
 
 
 class _Batch:
@@ -172,7 +189,9 @@ class _Batch:
                 apogee.km if isinstance(apogee, Distance) else None,
                 perigee.km if isinstance(perigee, Distance) else None,
                 typed.get("Inclination"), typed.get("Period"), typed.get("Duration"),
-                values.get("Summary"), item.narrative or None, field_list(item_fields)))
+                values.get("Summary"), item.narrative or None, field_list(item_fields),
+                cospar_launch(cospar.kind, cospar.gcat, cospar.text)
+                if isinstance(cospar, Cospar) else None, fold(item.name)))
 
     def flush(self, writer: BulkWriter) -> None:
         for ids in self.entity.values():

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from . import browse, dumps
-from .schema import entries, items
+from .schema import ENTITY_TABLES, entries, items, sources
 
 #: Entries per batch (and per round trip).
 BATCH = 500
@@ -68,3 +69,34 @@ def payload_records(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]
              .order_by(entries.c.id, items.c.seq))
     found = [browse.payload_dict(r) for r in conn.execute(query)]
     return _in_order(found, ids, lambda record: int(record["entry_id"]))
+
+
+def summaries(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """One light row per entry ``ids``, in that order, for tables and lists of
+    candidates: date, outcome, vehicle, family, site, complex, its payloads' names and
+    ids, and a designator (its first payload's as written, else the launch's)."""
+    if not ids:
+        return []
+    names = {kind: ENTITY_TABLES[kind].alias(f"s_{kind}")
+             for kind in ("vehicle", "family", "site", "complex")}
+    base = entries.join(sources, sources.c.id == entries.c.source_id)
+    for kind, column in (("vehicle", entries.c.vehicle_id), ("family", entries.c.lv_family_id),
+                         ("site", entries.c.site_id), ("complex", entries.c.complex_id)):
+        base = base.outerjoin(names[kind], names[kind].c.id == column)
+    rows = {r.id: dict(r._mapping) for r in conn.execute(
+        sa.select(entries.c.id, entries.c.kind, entries.c.date_text, entries.c.date_start,
+                  entries.c.time_utc, entries.c.outcome, entries.c.failed_stage,
+                  entries.c.merged_into, sources.c.path.label("source"),
+                  *(names[k].c.name.label(k) for k in names))
+        .select_from(base).where(entries.c.id.in_(list(ids))))}
+    for row in rows.values():
+        row.update(names=[], item_ids=[], designator=None)
+    for entry_id, item_id, name, cospar, launch in conn.execute(
+            sa.select(items.c.entry_id, items.c.id, items.c.name, items.c.cospar,
+                      items.c.cospar_launch).where(items.c.entry_id.in_(list(ids)))
+            .order_by(items.c.entry_id, items.c.seq)):
+        row = rows[entry_id]
+        row["names"].append(name)
+        row["item_ids"].append(item_id)
+        row["designator"] = row["designator"] or cospar or launch
+    return [rows[i] for i in ids if i in rows]

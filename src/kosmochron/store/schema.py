@@ -178,7 +178,15 @@ items = Table(
     Column("summary", Text),
     Column("narrative", Text),
     Column("fields", FieldList, nullable=False),
+    #: The launch part of the designator in GCAT's spelling (``1971-049`` of ``1971-049A``,
+    #: ``1962 B IOT`` of ``1962 B IOT 1``, ``F601010`` of ``F601010A``): a launch's payloads.
+    Column("cospar_launch", Text),
+    #: The name folded (:func:`kosmochron.suggest.fold`): ``mars-3`` finds Mars 3.
+    Column("name_key", Text),
     Index("ix_items_entry", "entry_id"),
+    Index("ix_items_cospar_launch", "cospar_launch"),
+    Index("ix_items_name_key", "name_key"),
+    Index("ix_items_type", "type_id"),
     Index("ix_items_satcat", "satcat"),
     Index("ix_items_cospar", "cospar"),
     Index("ix_items_cospar_gcat", "cospar_gcat"),

@@ -27,6 +27,7 @@ from .. import __version__
 from ..store import Settings, Store, UnknownValue
 from ..suggest import did_you_mean, nearest
 from .api import api
+from .api_lookup import LOOKUP_SCHEMAS, lookup_api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
 from .figures import router as figures_router
@@ -58,7 +59,7 @@ class App(FastAPI):
             document["paths"] = {path: methods for path, methods in document["paths"].items()
                                  if path.startswith(API)}
             document.setdefault("components", {}).setdefault("schemas", {}).update(
-                SCHEMAS | STATISTICS_SCHEMAS)
+                SCHEMAS | STATISTICS_SCHEMAS | LOOKUP_SCHEMAS)
             for methods in document["paths"].values():
                 for op in methods.values():
                     op["responses"]["200"]["headers"] = {
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
     app.include_router(statistics_api)
+    app.include_router(lookup_api)
     app.include_router(docs)
     app.include_router(figures_router)
     app.include_router(web_router)

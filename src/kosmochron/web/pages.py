@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from ..export import diagnostic_json, entry_json
@@ -36,8 +36,8 @@ from ..stats import describe_failed_stage, wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry, UnknownValue
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
-from . import charts, figures, filters, timelines, transfer_charts
-from .state import FastJSONResponse, HttpError, get_store, report_ready
+from . import charts, figures, filters, finder, timelines, transfer_charts
+from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready
 from .timelines import Timeline
 
 router = APIRouter(include_in_schema=False)
@@ -182,6 +182,8 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
             except HttpError as error:
                 return FastJSONResponse(error.body(), status_code=error.status,
                                         headers=error.headers)
+            except Redirect as to:
+                return RedirectResponse(to.json_url(Links(request, store).root), to.status)
             return FastJSONResponse(jsonable_encoder(page.data))
 
         def as_html(request: Request, store: StoreDep) -> Response:
@@ -189,6 +191,8 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
                 page = run(request, store)
             except HttpError as error:
                 return error_page(request, store, error)
+            except Redirect as to:
+                return RedirectResponse(to.html_url(Links(request, store).root), to.status)
             return _html(request, store, page)
 
         for path in json_paths:
@@ -303,17 +307,24 @@ def search_page(request: Request, store: Store) -> Page:
     q = request.query_params.get("q", "").strip()
     page = _int_param(request, "page", 1, 1, 10**6)
     per_page = _int_param(request, "per_page", SEARCH_PER_PAGE, 1, MAX_PER_PAGE)
+    links = Links(request, store)
+    # An identifier goes to what it names (or lists the launches); names of sites,
+    # vehicles, programs … come as a group above the text hits.
+    candidates = finder.jump(store, q, request.query_params) if q else []
+    named = finder.entities(store, q, links.url, list(ENTITY_KINDS)) if q and page == 1 else []
     hits = store.search(q, limit=per_page + 1, offset=(page - 1) * per_page) if q else []
     more, hits = len(hits) > per_page, hits[:per_page]
-    links = Links(request, store)
     keep = {"q": q, "per_page": per_page if per_page != SEARCH_PER_PAGE else None}
     data = {"q": q, "page": page, "per_page": per_page, "has_more": more,
+            "identifier": [{**c, "url": links.launch(c["id"], c["item_id"])}
+                           for c in candidates], "entities": named,
             "hits": [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
                       "date_text": h.date_text, "rank": h.rank,
                       "snippet_html": h.snippet_html(), "snippet_text": h.snippet_text()}
                      for h in hits]}
     title = f"Search: {q}" if q else "Search"
     return Page("search.html", title, data, {
+        "candidates": data["identifier"], "named": named,
         "q": q, "hits": hits, "page": page, "first_rank": (page - 1) * per_page + 1,
         "snippets": [Markup(h.snippet_html()) for h in hits],
         "prev_url": links.url("/search", {**keep, "page": page - 1 if page > 2 else None})
@@ -321,11 +332,9 @@ def search_page(request: Request, store: Store) -> Page:
         "next_url": links.url("/search", {**keep, "page": page + 1}) if more else None})
 
 
-def _entry_id(request: Request) -> int:
-    text = str(request.path_params["entry_id"])
-    if not text.isdecimal() or len(text) > 10:
-        raise not_found(f"no entry with id {text!r}")
-    return int(text)
+def _entry_id(request: Request, store: Store) -> int:
+    """The id in ``/launches/{id}``; any other identifier redirects to its launch."""
+    return finder.entry_id_or_redirect(store, str(request.path_params["entry_id"]))
 
 
 def orbit_fits(entry: Entry) -> list[tuple[int, OrbitFit]]:
@@ -417,7 +426,7 @@ def _extras_json(extra: dict[str, Any]) -> dict[str, Any]:
 
 @twin("/launches/{entry_id}", "/launches/{entry_id}.json")
 def launch(request: Request, store: Store) -> Page:
-    entry_id = _entry_id(request)
+    entry_id = _entry_id(request, store)
     try:
         detail = store.detail(entry_id)
     except QueryError as exc:
@@ -456,6 +465,7 @@ def launch(request: Request, store: Store) -> Page:
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
         "context_binned": context_binned,
         "findings": findings, "extras": extras,
+        "found": request.query_params.get("found", "").strip(),
         "heading": names or entry.date.text})
 
 

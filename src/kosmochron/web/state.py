@@ -36,6 +36,25 @@ class HttpError(Exception):
                           "details": self.details}}
 
 
+class Redirect(Exception):
+    """A page that is somewhere else: ``path`` (under the app's root, with its query) and
+    a ``fragment``; a page's JSON twin goes to the JSON twin of ``path``."""
+
+    def __init__(self, path: str, fragment: str | None = None, status: int = 302) -> None:
+        super().__init__(path)
+        self.path = path
+        self.fragment = fragment
+        self.status = status
+
+    def html_url(self, root: str) -> str:
+        return root + self.path + (f"#{self.fragment}" if self.fragment else "")
+
+    def json_url(self, root: str) -> str:
+        path, mark, query = self.path.partition("?")
+        return root + (path + "index.json" if path.endswith("/") else path + ".json") \
+            + mark + query
+
+
 class FastJSONResponse(JSONResponse):
     """JSON written by orjson: compact UTF-8 like Starlette's, ten times faster on a page
     of launches, and able to splice in :class:`orjson.Fragment` (already serialised).
