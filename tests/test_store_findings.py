@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -212,13 +213,20 @@ def test_a_big_report_is_prepared_while_requests_are_told_to_come_back(
     appstate.REPORT_WAIT, wait = 0.0, appstate.REPORT_WAIT
     try:
         with TestClient(create_app(Settings.from_env(store.settings.url))) as client:
+            retry = str(appstate.REPORT_RETRY)
             page = client.get("/findings")
-            assert page.status_code == 503 and page.headers["retry-after"] == "10"
-            assert "<h1>Being prepared</h1>" in page.text and "reloads itself in 10" in page.text
-            assert '<meta http-equiv="refresh" content="10">' in page.text
+            assert page.status_code == 503 and page.headers["retry-after"] == retry
+            assert "<h1>Being prepared</h1>" in page.text
+            assert f"reloads itself in {retry}" in page.text
+            assert f'<meta http-equiv="refresh" content="{retry}">' in page.text
+            # How far the check has got, not a bare 503 page (issue 15).
+            assert re.search(r'<progress value="\d+" max="1281">', page.text)
+            assert re.search(r"[\d,]+ of 1,281 entries checked \(\d+%\)", page.text)
             api = client.get("/api/v1/findings")
-            assert api.status_code == 503 and api.headers["retry-after"] == "10"
-            assert api.json()["error"]["code"] == "preparing"
+            assert api.status_code == 503 and api.headers["retry-after"] == retry
+            error = api.json()["error"]
+            assert error["code"] == "preparing" and error["details"]["total"] == 1281
+            assert 0 <= error["details"]["done"] <= 1281
             assert client.get("/api/v1/findings", params={"launch_id": 1}).status_code == 200
             appstate.REPORT_WAIT = 120.0
             done = client.get("/api/v1/findings")

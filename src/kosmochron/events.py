@@ -42,7 +42,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -257,6 +257,15 @@ RULES: tuple[Rule, ...] = (
     _rule("decayed", "reentry", r"\b(?:[Ii]t|orbit|spacecraft|satellite) decayed\b"),
 )
 
+def _any_of(rules: Iterable[Rule]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``rules`` does (their groups unnamed): one
+    search tells whether a sentence needs the rules at all."""
+    return re.compile("|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern) + ")"
+                               for rule in rules), re.IGNORECASE)
+
+
+_ANY_RULE = _any_of(RULES)
+
 #: Words shortly before a match that deny it ("did not enter Martian orbit").
 _NEGATION = re.compile(r"\b(?:not|never|no|failed to|unable to|without|n't)\s+(?:\w+\s+){0,2}$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
@@ -320,14 +329,16 @@ def _scan(text: str, launch: dt.date | None, line: int, column: int,
     """Events of ``text``; ``context`` holds the last body and the last planet named
     so far, and is updated."""
     for s_start, s_end in _sentences(text):
-        dates = [(m, r) for m in DATE.finditer(text, s_start, s_end)
-                 if (r := read_date(m, launch)) is not None]
         mentions = [(m.start(), body_name(m.group(0)))
                     for m in _MENTION.finditer(text, s_start, s_end)]
         found: list[tuple[int, Event]] = []
         kinds: set[str] = set()
         claimed: list[tuple[int, int]] = []
-        for rule in RULES:
+        # Most sentences tell no event: one search says so before the rules and dates.
+        told = _ANY_RULE.search(text, s_start, s_end) is not None
+        dates = [(m, r) for m in DATE.finditer(text, s_start, s_end)
+                 if (r := read_date(m, launch)) is not None] if told else []
+        for rule in RULES if told else ():
             for m in rule.pattern.finditer(text, s_start, s_end):
                 if rule.kind in kinds or any(a < m.end() and m.start() < b for a, b in claimed):
                     continue

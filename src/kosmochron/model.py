@@ -144,7 +144,14 @@ class Item:
         return found
 
     def field(self, key: str) -> Field | None:
-        return _first(self.fields, key)
+        # The rules ask this many times per item: no list of the fields is built.
+        for part in self.parts:
+            if isinstance(part, Field) and part.key == key:
+                return part
+        for node in self.tail:
+            if isinstance(node, Field) and node.key == key:
+                return node
+        return None
 
     def value(self, key: str) -> str | None:
         f = self.field(key)

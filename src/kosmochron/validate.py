@@ -811,6 +811,25 @@ def check_entry(ctx: Context, entry: Entry) -> Iterator[Finding]:
         ctx.previous = entry
 
 
+#: The rules that keep what they saw in the :class:`Context` (first designators and
+#: satellite numbers): their findings depend on the entries before.  A rule that keeps
+#: state must be listed here, so that a check that starts part-way through a source
+#: (:func:`remember`) knows what came before.
+STATEFUL_ITEM_RULES = ("duplicates",)
+
+
+def remember(ctx: Context, entry: Entry) -> None:
+    """Leave in the context what :func:`check_entry` would for the entries after
+    ``entry``, without its findings: a check of a source's later part (the server
+    checks a chronology in parts, in parallel) is first told of the entries before."""
+    for item in entry.items:
+        for name in STATEFUL_ITEM_RULES:
+            for _ in ITEM_RULES[name](ctx, entry, item):
+                pass
+    if entry.date.start is not None and entry.date.end is not None:
+        ctx.previous = entry
+
+
 def check_entries(entries: Iterable[Entry], source: str, gcat: GcatLookup | None = None,
                   ids: Iterable[tuple[int, list[int]]] | None = None) -> Iterator[Finding]:
     """Findings for a source's entries in order (with their database ids if given)."""

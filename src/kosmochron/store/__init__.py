@@ -44,9 +44,9 @@ from .statistics import CADENCE_GROUPS, CadenceCell, FailureCount, SitePoint, St
 if TYPE_CHECKING:
     from ..events import Event
     from ..validate import Finding, GcatLookup
-    from .findings import Report
     from .gcat_import import GcatImportResult, ImportProgress
     from .lookup import EntityMatch, Match
+    from .report import Report
     from .search import Ranking
     from .serving import ServingCache, SqliteChangeWatch
 
@@ -512,8 +512,12 @@ class Store:
         than hold a request for the minute 100,000 entries take)."""
         return self._findings_report().ready(self.version(), wait)
 
+    def findings_progress(self) -> tuple[int, int]:
+        """(entries checked, entries in all) of the whole chronology's check while it runs."""
+        return self._findings_report().progress()
+
     def _findings_report(self) -> Report:
-        from .findings import Report
+        from .report import Report
 
         with self._report_lock:
             if self._report is None:

@@ -7,18 +7,12 @@ database; this module feeds them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ..model import Cospar, Entry
 from ..validate import Context, Finding, GcatLookup, check_entry
@@ -27,14 +21,17 @@ from .query import reparse
 from .schema import entries, gcat_payloads, items, sources
 
 
-def stored_entries(conn: Connection, source_id: int,
-                   batch: int = 2000) -> Iterator[tuple[int, list[int], Entry]]:
-    """(entry id, payload ids, model entry) of one source, in source order, streamed."""
+def stored_entries(conn: Connection, source_id: int, batch: int = 2000, *,
+                   seqs: tuple[int, int] | None = None) -> Iterator[tuple[int, list[int], Entry]]:
+    """(entry id, payload ids, model entry) of one source, in source order, streamed;
+    ``seqs`` (first, last) keeps those places in the source only."""
     path = conn.execute(sa.select(sources.c.path).where(sources.c.id == source_id)).scalar_one()
-    last_seq = -1
+    last_seq = -1 if seqs is None else seqs[0] - 1
+    upto = [] if seqs is None else [entries.c.seq <= seqs[1]]
     while True:
         rows = conn.execute(sa.select(entries.c.id, entries.c.seq, entries.c.line, entries.c.raw)
-                            .where(entries.c.source_id == source_id, entries.c.seq > last_seq)
+                            .where(entries.c.source_id == source_id, entries.c.seq > last_seq,
+                                   *upto)
                             .order_by(entries.c.seq).limit(batch)).all()
         if not rows:
             return
@@ -139,98 +136,3 @@ def _gcat_rows(conn: Connection) -> GcatLookup | None:
             sa.select(*(g.c[c] for c in _RULE_COLUMNS)).where(sa.or_(*keys)).order_by(g.c.jcat))]
 
     return lookup
-
-
-def _check_url(url: str, parent: int) -> list[Finding]:
-    """:func:`check_stored` of the database at ``url``, in a checking process that
-    ends as soon as its ``parent`` (the server) does."""
-    from .db import Settings, make_engine
-
-    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
-    with contextlib.suppress(OSError):
-        os.nice(10)  # serving comes first
-    engine = make_engine(Settings(url, seed_if_empty=False))
-    try:
-        with engine.connect() as conn:
-            return list(check_stored(conn))
-    finally:
-        engine.dispose()
-
-
-def _end_with(parent: int) -> None:
-    """End this process when ``parent`` has ended (this process then has a new parent):
-    a killed server must not leave its checker running, nor blocked for ever on
-    handing its result to nobody."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-class Report:
-    """The whole chronology's findings, checked once per data version in the
-    background (a thread that waits on a checking process): checking re-parses every
-    stored entry (about a minute for 100,000 on a slow machine), so a page asks
-    :meth:`ready` with a short wait and can say "being prepared" instead of holding
-    its request, while every caller shares one check."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._lock = threading.Lock()
-        #: (data version, findings) of the last finished check.
-        self._done: tuple[str, list[Finding]] | None = None
-        #: (data version, finished, error) of the check running or last run.
-        self._running: tuple[str, threading.Event, list[BaseException]] | None = None
-
-    def _start(self, version: str) -> tuple[threading.Event, list[BaseException]]:
-        with self._lock:
-            running = self._running
-            if running is not None and running[0] == version and not running[2]:
-                return running[1], running[2]
-            finished, errors = threading.Event(), list[BaseException]()
-            self._running = (version, finished, errors)
-            if self._done is not None and self._done[0] == version:
-                finished.set()
-                return finished, errors
-        threading.Thread(target=self._check, args=(version, finished, errors), daemon=True,
-                         name="kosmochron-check").start()
-        return finished, errors
-
-    def _check(self, version: str, finished: threading.Event,
-               errors: list[BaseException]) -> None:
-        try:
-            found = self._check_elsewhere()
-            with self._lock:
-                self._done = (version, found)
-        except BaseException as exc:  # handed to the callers that wait for it
-            errors.append(exc)
-        finally:
-            finished.set()
-
-    def _check_elsewhere(self) -> list[Finding]:
-        """Check in a process of its own, at a lower priority, where the database allows
-        it (a file or a server, not SQLite in memory): the check is a minute of Python,
-        and in a thread it would hold the interpreter's lock away from every request."""
-        url = self._engine.url
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-            with self._engine.connect() as conn:
-                return list(check_stored(conn))
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pool.submit(_check_url, url.render_as_string(hide_password=False),
-                               os.getpid()).result()
-
-    def ready(self, version: str, wait: float) -> bool:
-        """Whether the findings of ``version`` are ready, starting their check if
-        needed and waiting up to ``wait`` seconds for it."""
-        finished, _ = self._start(version)
-        return finished.wait(wait)
-
-    def findings(self, version: str) -> list[Finding]:
-        """The findings of ``version``, waiting for their check as long as it takes."""
-        finished, errors = self._start(version)
-        finished.wait()
-        if errors:
-            raise errors[0]
-        with self._lock:
-            assert self._done is not None and self._done[0] == version
-            return self._done[1]

@@ -64,17 +64,23 @@ class FastJSONResponse(JSONResponse):
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
-#: How long a request waits for the validation report before it is told to come back.
+#: How long a request waits for the validation report before it is told to come back,
+#: and when to come back (the page reloads itself then, showing the progress).
 REPORT_WAIT = 3.0
+REPORT_RETRY = 5
 
 
 def report_ready(store: Store) -> None:
     """Raise a 503 with ``Retry-After`` while the whole chronology's findings are
-    still being checked (in the background; about a minute for 100,000 entries)."""
+    still being checked in the background, saying how far the check has got
+    (``done`` of ``total`` entries)."""
     if not store.findings_ready(REPORT_WAIT):
-        raise HttpError(503, "preparing", "the validation report is being prepared: every "
-                        "stored entry is being checked; try again in a few seconds",
-                        {"retry_after_seconds": 10}, {"Retry-After": "10"})
+        done, total = store.findings_progress()
+        raise HttpError(503, "preparing", "the validation report is being prepared: "
+                        f"{done:,} of {total:,} stored entries checked; try again in a few "
+                        "seconds", {"retry_after_seconds": REPORT_RETRY, "done": done,
+                                    "total": total},
+                        {"Retry-After": str(REPORT_RETRY)})
 
 
 async def get_store(request: Request) -> Store:

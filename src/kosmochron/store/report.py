@@ -1,0 +1,221 @@
+"""The whole chronology's validation report, checked in the background once per data
+version, in parallel, with its progress known while it runs.
+
+Checking re-parses every stored entry and runs every rule over it (a few seconds of
+Python per 10,000 entries), so a server does it in worker processes (at a lower
+priority than serving) while its pages say how far it has got.  The entries are cut
+into contiguous parts, one per worker; a part that starts after the beginning of a
+source is first told of the entries before it (:func:`kosmochron.validate.remember`:
+the last dated entry, the first payload with each designator and satellite number),
+so the parts' findings, put end to end, are exactly those of one check from the
+start (:func:`~kosmochron.store.findings.check_stored`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..validate import Context, Finding, check_entry, remember
+from .findings import check_stored, gcat_lookup, stored_entries
+from .schema import entries, sources
+
+#: At most this many checking processes (the checks share the machine with serving).
+MAX_WORKERS = 2
+#: How often a worker says how far it has got, in entries.
+PROGRESS_EVERY = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The entries of one source from place ``first`` to place ``last`` (its ``seq``s)."""
+
+    source_id: int
+    path: str
+    first: int
+    last: int
+
+
+def plan(conn: Connection, workers: int) -> tuple[list[list[Part]], int]:
+    """The stored entries in source order cut into ``workers`` runs of about the same
+    length (each a list of parts, one per source it spans), and their number."""
+    paths = dict(conn.execute(sa.select(sources.c.id, sources.c.path)).all())
+    places = conn.execute(sa.select(entries.c.source_id, entries.c.seq)
+                          .order_by(entries.c.source_id, entries.c.seq)).all()
+    size = max(1, math.ceil(len(places) / max(1, workers)))
+    runs: list[list[Part]] = []
+    for start in range(0, len(places), size):
+        run = places[start:start + size]
+        parts: list[Part] = []
+        for source_id, seq in run:
+            if parts and parts[-1].source_id == source_id:
+                parts[-1] = Part(source_id, parts[-1].path, parts[-1].first, seq)
+            else:
+                parts.append(Part(source_id, paths[source_id], seq, seq))
+        runs.append(parts)
+    return runs, len(places)
+
+
+def check_run(conn: Connection, parts: list[Part],
+              progress: Any = None) -> list[Finding]:
+    """The findings of a run of parts, each checked as a check from its source's start
+    would check it; ``progress`` (a shared counter, or None) counts the entries done."""
+    gcat = gcat_lookup(conn)
+    found: list[Finding] = []
+    done = 0
+    for part in parts:
+        ctx = Context(part.path, gcat)
+        if part.first > 0:
+            for _, _, entry in stored_entries(conn, part.source_id, seqs=(0, part.first - 1)):
+                remember(ctx, entry)
+        for entry_id, item_ids, entry in stored_entries(conn, part.source_id,
+                                                        seqs=(part.first, part.last)):
+            ctx.entry_id, ctx.item_ids = entry_id, item_ids
+            found.extend(check_entry(ctx, entry))
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                with progress.get_lock():
+                    progress.value += PROGRESS_EVERY
+    if progress is not None:
+        with progress.get_lock():
+            progress.value += done % PROGRESS_EVERY
+    return found
+
+
+_PROGRESS: Any = None
+
+
+def _worker_start(progress: Any, parent: int) -> None:
+    """In each checking process: keep the shared counter, yield to serving, and end
+    with the server (a killed server must not leave its checkers running, nor blocked
+    for ever on handing their results to nobody)."""
+    global _PROGRESS
+    _PROGRESS = progress
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    with contextlib.suppress(OSError):
+        os.nice(10)  # serving comes first
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _check_url(url: str, parts: list[Part]) -> list[Finding]:
+    """:func:`check_run` over the database at ``url``, in a checking process."""
+    from .db import Settings, make_engine
+
+    engine = make_engine(Settings(url, seed_if_empty=False))
+    try:
+        with engine.connect() as conn:
+            return check_run(conn, parts, _PROGRESS)
+    finally:
+        engine.dispose()
+
+
+class Report:
+    """The whole chronology's findings, checked once per data version in the
+    background (a thread that waits on the checking processes), so a page asks
+    :meth:`ready` with a short wait and can say how far the check has got instead of
+    holding its request, while every caller shares one check."""
+
+    def __init__(self, engine: Engine, workers: int | None = None) -> None:
+        self._engine = engine
+        self._workers = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+        self._lock = threading.Lock()
+        #: (data version, findings) of the last finished check.
+        self._done: tuple[str, list[Finding]] | None = None
+        #: (data version, finished, error) of the check running or last run.
+        self._running: tuple[str, threading.Event, list[BaseException]] | None = None
+        #: (entries checked, entries in all) of the check running.
+        self._progress: tuple[int, int] = (0, 0)
+
+    def _start(self, version: str) -> tuple[threading.Event, list[BaseException]]:
+        with self._lock:
+            running = self._running
+            if running is not None and running[0] == version and not running[2]:
+                return running[1], running[2]
+            finished, errors = threading.Event(), list[BaseException]()
+            self._running = (version, finished, errors)
+            if self._done is not None and self._done[0] == version:
+                finished.set()
+                return finished, errors
+            self._progress = (0, self._count())
+        threading.Thread(target=self._check, args=(version, finished, errors), daemon=True,
+                         name="kosmochron-check").start()
+        return finished, errors
+
+    def _count(self) -> int:
+        """How many entries a check will check (known at once, for its progress)."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(entries))
+                       .scalar_one())
+
+    def _check(self, version: str, finished: threading.Event,
+               errors: list[BaseException]) -> None:
+        try:
+            found = self._check_elsewhere()
+            with self._lock:
+                self._done = (version, found)
+        except BaseException as exc:  # handed to the callers that wait for it
+            errors.append(exc)
+        finally:
+            finished.set()
+
+    def _check_elsewhere(self) -> list[Finding]:
+        """Check in processes of their own, at a lower priority, where the database
+        allows it (a file or a server, not SQLite in memory): in a thread, the check
+        would hold the interpreter's lock away from every request."""
+        url = self._engine.url
+        with self._engine.connect() as conn:
+            runs, total = plan(conn, self._workers)
+            self._progress = (0, total)
+            if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+                found = list(check_stored(conn))
+                self._progress = (total, total)
+                return found
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        counter = context.Value("q", 0)
+        address = url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(max_workers=len(runs) or 1, mp_context=context,
+                                 initializer=_worker_start,
+                                 initargs=(counter, os.getpid())) as pool:
+            futures: list[Future[list[Finding]]] = [pool.submit(_check_url, address, run)
+                                                    for run in runs]
+            while not all(f.done() for f in futures):
+                time.sleep(0.2)
+                self._progress = (min(counter.value, total), total)
+            found = [finding for future in futures for finding in future.result()]
+        self._progress = (total, total)
+        return found
+
+    def ready(self, version: str, wait: float) -> bool:
+        """Whether the findings of ``version`` are ready, starting their check if
+        needed and waiting up to ``wait`` seconds for it."""
+        finished, _ = self._start(version)
+        return finished.wait(wait)
+
+    def progress(self) -> tuple[int, int]:
+        """(entries checked, entries in all) of the check running (or last run)."""
+        return self._progress
+
+    def findings(self, version: str) -> list[Finding]:
+        """The findings of ``version``, waiting for their check as long as it takes."""
+        finished, errors = self._start(version)
+        finished.wait()
+        if errors:
+            raise errors[0]
+        with self._lock:
+            assert self._done is not None and self._done[0] == version
+            return self._done[1]
