@@ -323,4 +323,3 @@ def test_to_json_is_plain_data(seed_events: list[tuple[str, Event]]) -> None:
                             "start": "1971-11-27", "end": "1971-11-27"}
     assert data["span"]["text"] == "reaching Mars on 27 November 1971"
     assert data["kind"] == "arrival" and data["body"] == "Mars"
-
