@@ -113,3 +113,16 @@ def test_favicon(client: TestClient) -> None:
     response = client.get("/favicon.ico", follow_redirects=False)
     assert response.status_code == 308 and response.headers["location"] == "/static/favicon.svg"
     assert client.get("/static/favicon.svg").headers["content-type"].startswith("image/svg")
+
+
+def test_reliability_draws_at_most_the_busiest_groups(client: TestClient,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kosmochron.web import figures
+
+    monkeypatch.setattr(figures, "MOST_RATES", 1)
+    # (min=2: a query no other test asked, so no kept response answers it)
+    families = rows(client, "reliability", min="2")
+    assert [r["vehicle family"] for r in families] == ["Proton"]  # 12 attempts against 9
+    notes = " ".join("".join(t.itertext())
+                     for t in svg(client, "reliability", min="2").iter(f"{NS}text"))
+    assert "the 1 with the most" in notes

@@ -43,6 +43,8 @@ FILTER_WORDS = {"family": "family", "vehicle": "vehicle", "configuration": "conf
                 "year": "year", "from": "from", "to": "to", "q": "words"}
 #: Reliability: the smallest number of attempts a group needs to be drawn, by default.
 MIN_ATTEMPTS = 5
+#: Reliability: at most this many groups are drawn (those with the most attempts).
+MOST_RATES = 60
 
 
 def decade_label(key: str) -> str:
@@ -222,11 +224,15 @@ def reliability(ctx: Context) -> Figure:
     least = ctx.number("min", MIN_ATTEMPTS, 1, 1_000_000)
     every = ctx.store.stats(by, ctx.filter, streaks=True)
     rows = [r for r in every if r.launches >= least]
-    rows.sort(key=lambda r: (-(r.success_rate or 0), -r.launches, r.key))
     dropped = len(every) - len(rows)
+    busiest = len(rows) > MOST_RATES
+    if busiest:  # the chart stays readable and small at any scale
+        rows = sorted(rows, key=lambda r: -r.launches)[:MOST_RATES]
+    rows.sort(key=lambda r: (-(r.success_rate or 0), -r.launches, r.key))
     what = "vehicle family" if by == "family" else "launch vehicle"
     note = (f"Only {what} values with at least {count(least)} attempts"
             + (f" ({count(dropped)} with fewer left out)" if dropped else "")
+            + (f", the {MOST_RATES} with the most" if busiest else "")
             + "; sorted by success rate.")
     svg = reliability_svg(_rate_items(rows), title=f"Success rate by {what}: {ctx.words}",
                           notes=[note], kind="rates")
