@@ -69,7 +69,8 @@ class SourceReader:
         self.path = path
         self.display = display or str(path)
         self.bom = False
-        #: Bytes read so far (for progress bars).
+        #: Bytes of the lines handed out so far (for progress bars; the whole file's
+        #: size once read to its end).
         self.bytes_read = 0
         self._hash = hashlib.sha256()
 
@@ -119,7 +120,6 @@ class SourceReader:
         bom_checked = self.encoding != "utf-8"
         while chunk := f.read(CHUNK_BYTES):
             update(chunk)
-            self.bytes_read += len(chunk)
             data = pending + chunk if pending else chunk
             if not bom_checked:
                 if len(data) < len(UTF8_BOM) and UTF8_BOM.startswith(data):
@@ -148,11 +148,13 @@ class SourceReader:
                 raise error
             number += len(texts)
             offset += cut
+            self.bytes_read = offset  # the lines handed out so far, for progress bars
         if pending:
             texts, error = self._decode_lines(pending, offset, number)
             if error is not None:
                 raise error
             yield texts[0], ""
+        self.bytes_read = offset + len(pending)
 
     def _decode_lines(self, block: bytes, offset: int,
                       number: int) -> tuple[list[str], SourceDecodeError | None]:
