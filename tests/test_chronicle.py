@@ -61,7 +61,7 @@ def test_what_an_entry_says(catalog: GcatCatalog) -> None:
     assert (entry.date.text, entry.time_utc) == ("1962 October 24", "18:00")
     assert (entry.site, entry.complex, entry.lv_family, entry.vehicle) == \
         ("Baykonur", "Baykonur LC1", "R-7", "Molniya 8K78")
-    assert entry.configuration == "Molniya 8K78 T103-15"
+    assert entry.configuration is None and entry.value("Flight ID") == "T103-15"
     assert (entry.outcome, entry.failure, entry.failed_stage) == \
         ("failure", "Turbopump, stage exploded.", "4")
     assert [entry.value(k) for k in ("Launch Tag", "Launch Code", "Failure Code", "Agency",

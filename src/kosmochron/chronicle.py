@@ -6,8 +6,8 @@ records), so a store that holds chronologies holds GCAT too, and every view
 that reads entries reads GCAT launches:
 
     1957 October 4 - . 19:26 GMT - . Launch Site: Baykonur. Launch Complex: Baykonur
-    LC1. LV Family: R-7. Launch Vehicle: Sputnik 8K71PS. LV Configuration: Sputnik
-    8K71PS M1-PS. Launch Tag: 1957 ALP. Launch Code: OS. Agency: MVS. State: USSR. …
+    LC1. LV Family: R-7. Launch Vehicle: Sputnik 8K71PS. Flight ID: M1-PS. Launch Tag:
+    1957 ALP. Launch Code: OS. Agency: MVS. State: USSR. …
 
     · First Sputnik - . Payload: First Sputnik. Nation: USSR. Program: Sputnik. …
 
@@ -17,8 +17,8 @@ The header carries the launch (date and time, site and pad, family from
 Tag``, ``Launch Code``, ``Failure Code``, ``Agency``, ``State``, ``GCAT Date``,
 citations); each payload of the launch in psatcat is an item.  Values are written
 so that the parser cannot misread them: a period followed by a space inside a
-value would end it, so it becomes a semicolon (the typed GCAT records keep every
-value as written).
+value would end it, so the space becomes a no-break space, which looks the same
+(the typed GCAT records keep every value as written).
 
 :class:`GcatCatalog` joins the files: a launch's vehicle and family (``lv.tsv``),
 its site with coordinates (``sites.tsv``), its agency's state (``orgs.tsv``) and
@@ -147,14 +147,17 @@ _UNSAFE = re.compile(r"\s\s|[\t\n\r\f\v]|\.(?: |$)|\.\.|^\s|\s$| - \.")
 
 def clean(value: str | None) -> str | None:
     """A value that ends only where the field does: one line, no ``. `` inside (a
-    semicolon instead), no period at the end, no ``..``; None if nothing is left."""
+    no-break space after the period instead), no period at the end, no ``..``; None if
+    nothing is left."""
     if value is None:
         return None
     if not _UNSAFE.search(value):
         return value or None
     text = " ".join(value.split())
-    text = re.sub(r"\.{2,}", ".", text)
-    text = re.sub(r"\. ", "; ", text).rstrip(". ")
+    text = re.sub(r"\.{2,}", ".", text).rstrip(". ")
+    # A period followed by a space would end the value: a no-break space looks the same
+    # and does not (``3MV-4 No. 4``).
+    text = text.replace(". ", ".\u00a0")
     text = text.replace(" - .", " -")
     return text or None
 
@@ -226,7 +229,6 @@ def header_pairs(launch: GcatLaunch, catalog: GcatCatalog) -> list[tuple[str, st
     """The header's fields in order (FAILURE aside, which is free text)."""
     site = catalog.site_name(launch)
     vehicle = launch.lv_type
-    configuration = " ".join(p for p in (vehicle, launch.variant, launch.flight_id) if p)
     stage = launch.failure.stage if launch.failure is not None else None
     failed = launch.code is not None and launch.code.outcome == "failure"
     return [
@@ -235,7 +237,7 @@ def header_pairs(launch: GcatLaunch, catalog: GcatCatalog) -> list[tuple[str, st
         ("Launch Platform", launch.platform),
         ("LV Family", catalog.family(launch)),
         ("Launch Vehicle", vehicle),
-        ("LV Configuration", configuration if configuration != vehicle else None),
+        ("Flight ID", launch.flight_id),
         ("Failed Stage", str(stage) if failed and stage is not None else None),
         ("LV Variant", launch.variant),
         ("Launch Tag", launch.tag),

@@ -4,7 +4,8 @@ errors into ``FILE:LINE:COL: error: …`` messages and exit statuses.
 Exit status: 0 no errors, 1 errors found in the input (the output is still
 complete), 2 usage or I/O failure.  One module per command group:
 :mod:`.chronology` (parse, render), :mod:`.database` (ingest, launches, show,
-search, stats, export, import-gcat, sources, transfer, serve), :mod:`.check`;
+search, stats, export, sources, transfer, serve), :mod:`.gcat` (import-gcat,
+reconcile), :mod:`.check`;
 what they share is in :mod:`.common`.
 """
 
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 #: SQLAlchemy); anything else (``--help``, a typo, a command of a new module) gets them all.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "chronology": ("parse", "render"),
-    "database": ("ingest", "launches", "show", "search", "stats", "export", "import-gcat",
-                 "sources", "transfer", "serve"),
+    "database": ("ingest", "launches", "show", "search", "stats", "export", "sources",
+                 "transfer", "serve"),
+    "gcat": ("import-gcat", "reconcile"),
     "check": ("check",),
 }
 

@@ -24,13 +24,24 @@ from ..model import Diagnostic, Entry, Source, Text
 from ..render import render_node
 from ..source import ChronologyStream, SourceDecodeError, SourceError
 from .common import (
+    Agency,
+    CosparOpt,
+    DateFrom,
+    DateTo,
     Db,
     Encoding,
+    Family,
     Files,
+    Nation,
+    Outcome,
     ParseFormat,
+    Program,
     ReaderGone,
+    Site,
     Strict,
     StrictError,
+    TextOpt,
+    Vehicle,
     open_streams,
     rich_raises_broken_pipe,
 )
@@ -184,8 +195,27 @@ def render(
         "--stored", help="Render sources from the database instead (FILE: their stored paths; "
         "default the bundled seed).")] = False,
     db: Db = None,
+    date_from: DateFrom = None, date_to: DateTo = None, site: Site = None,
+    family: Family = None, vehicle: Vehicle = None, program: Program = None,
+    nation: Nation = None, agency: Agency = None, outcome: Outcome = None,
+    text: TextOpt = None, cospar: CosparOpt = None,
+    state: Annotated[str | None, typer.Option("--state", help="launching state, e.g. USSR")]
+    = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="a stored source's launches (its path as `sources` lists it)")] = None,
 ) -> None:
-    """Write the parsed model back as text: the bytes equal the input."""
+    """Write the parsed model back as text: the bytes equal the input.  With launch filters
+    (--program Venera, --family Proton, --from 1970 …) the stored launches they select
+    are written as one chronology in the same format, which parse reads back."""
+    options = {"date_from": date_from, "date_to": date_to, "site": site, "family": family,
+               "vehicle": vehicle, "program": program, "nation": nation, "agency": agency,
+               "outcome": outcome, "text": text, "cospar": cospar, "state": state,
+               "source": source}
+    if any(v is not None for v in options.values()):
+        from .database import render_selection
+
+        render_selection({k: v for k, v in options.items() if v is not None}, db)
+        return
     if stored or db:
         from .database import render_stored
 

@@ -1,5 +1,5 @@
 """The database commands of ``kosmochron``: ingest, launches, show, search, stats,
-export, import-gcat, sources, transfer.  Each calls the store in a few lines; the
+export, sources, transfer, serve.  Each calls the store in a few lines; the
 store's errors become clean messages in :func:`kosmochron.cli.main`.
 
 Every command but ``ingest`` works on a fresh machine: the default database is
@@ -251,20 +251,6 @@ def stats(
         statistics.show(store, view, by, f, definition, fmt, step)
 
 
-def import_gcat(
-    psatcat: Annotated[Path, typer.Argument(help="GCAT's psatcat.tsv")],
-    db: Db = None,
-) -> None:
-    """Load GCAT's payload catalog (J. McDowell, planet4589.org, CC-BY 4.0) and link
-    its rows to stored payloads by satellite number and designator."""
-    if not psatcat.is_file():
-        raise typer.BadParameter(f"{psatcat}: no such file", param_hint="PSATCAT")
-    with open_store(db) as store:
-        count = store.import_gcat(psatcat)
-    print(f"imported {count:,} GCAT payload rows from {psatcat} "
-          "(J. McDowell, GCAT, planet4589.org, CC-BY 4.0)", file=sys.stderr)
-
-
 def sources(db: Db = None) -> None:
     """The stored sources: path, title, counts, hash and when they were ingested."""
     with open_store(db) as store:
@@ -278,6 +264,16 @@ def sources(db: Db = None) -> None:
                       str(r["entry_count"]), str(r["launch_count"]), str(r["item_count"]),
                       str(r["error_count"]), r["sha256"][:12], str(r["ingested_at"])[:19])
     out_console().print(table)
+
+
+def render_selection(options: dict[str, Any], db: str | None) -> None:
+    """The stored launches a filter selects, as one chronology on stdout."""
+    f = LaunchFilter.from_options(**options)
+    with open_store(db) as store:
+        out = sys.stdout
+        for text in store.render_selection(f):
+            out.write(text)
+    out.flush()
 
 
 def render_stored(source: str | None, db: str | None) -> None:
@@ -455,7 +451,6 @@ def register(app: typer.Typer) -> None:
     app.command()(search)
     app.command()(stats)
     app.command("export")(export)
-    app.command("import-gcat")(import_gcat)
     app.command()(sources)
     app.command()(transfer)
     app.command()(serve)

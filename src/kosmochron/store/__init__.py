@@ -166,7 +166,19 @@ class Store:
         store = cls(engine, settings)
         if settings.seed_if_empty and store.is_empty():
             store.ingest([None])
+        if settings.bundled_gcat and not store.has_gcat():
+            from .gcat_import import bundled_files
+
+            store.import_gcat_files(bundled_files())
         return store
+
+    def has_gcat(self) -> bool:
+        """Whether a GCAT launch list is stored."""
+        from .schema import gcat_files
+
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(gcat_files.c.kind)
+                                .where(gcat_files.c.kind == "launch")).first() is not None
 
     def close(self) -> None:
         if self._watch is not None:
@@ -212,6 +224,31 @@ class Store:
 
         with self.engine.begin() as conn:
             return import_files(conn, paths, progress)
+
+    def reconcile(self, source: str | None = None) -> dict[str, Any]:
+        """The reconciliation report (:mod:`.reconciliation`): every launch two sources
+        tell with each field's values and verdict, and what one source lacks."""
+        from . import reconciliation
+
+        return self._remember("reconcile", source,
+                              lambda conn: reconciliation.report(conn, source))
+
+    def launch_sources(self, entry_id: int) -> dict[str, Any]:
+        """The sources of one launch: each entry that tells it (its source, whether it
+        counts, how it was matched) and the field-by-field comparison."""
+        from . import reconciliation
+
+        with self.engine.connect() as conn:
+            told = merge.siblings(conn, entry_id)
+            pairs = reconciliation.matched(conn, entry_id=entry_id) if len(told) > 1 else []
+            return {"prefer": merge.prefer(conn), "sources": told, "comparisons": pairs}
+
+    def render_selection(self, filter: LaunchFilter) -> Iterator[str]:
+        """The selected launches as one chronology in Encyclopedia Astronautica's format:
+        an entry with a chronology source of its own gives that source's text, a GCAT
+        launch the text written for it; ``parse`` reads it back to the same facts."""
+        with self.engine.connect() as conn:
+            yield from merge.selection_text(conn, query.ordered_ids(conn, filter))
 
     def prefer(self) -> str:
         """Which source counts for a launch two sources tell: ``gcat`` or ``astronautix``."""
@@ -459,9 +496,12 @@ class Store:
         if kind not in ENTITY_TABLES:
             raise query.choice_error("entity kind", kind, list(ENTITY_TABLES))
         table = ENTITY_TABLES[kind]
-        with self.engine.connect() as conn:
+
+        def ask(conn: Connection) -> list[dict[str, Any]]:
             return [dict(r._mapping) for r in conn.execute(
                 sa.select(table.c.id, table.c.name, table.c.slug).order_by(table.c.name))]
+
+        return [dict(row) for row in self._remember("entities", kind, ask)]
 
     def export(self, fmt: str, out: str | Path | IO[str] | IO[bytes] | None = None,
                filter: LaunchFilter | None = None, table: str | None = None) -> list[Path] | None:

@@ -31,6 +31,7 @@ from .schema import (
     entries,
     gcat_files,
     gcat_payloads,
+    gcat_sites,
     items,
     settings,
     source_texts,
@@ -180,8 +181,23 @@ def entity(conn: Connection, kind: str, slug: str) -> dict[str, Any]:
     n, failures = conn.execute(
         sa.select(sa.func.count(), sa.func.count().filter(entries.c.outcome == "failure"))
         .where(*_entity_launches(kind, row.id))).one()
-    return {"kind": kind, "id": row.id, "name": row.name, "slug": row.slug,
-            "launches": int(n), "failures": int(failures)}
+    found: dict[str, Any] = {"kind": kind, "id": row.id, "name": row.name, "slug": row.slug,
+                             "launches": int(n), "failures": int(failures)}
+    if kind == "site":
+        found["gcat_sites"] = gcat_sites_named(conn, row.name)
+    return found
+
+
+def gcat_sites_named(conn: Connection, name: str) -> list[dict[str, Any]]:
+    """GCAT's sites (codes, names, coordinates, years of use) that a site name is: a GCAT
+    launch is written with its site's short English name (``Baykonur``: NIIP-5, GIK-5)."""
+    s = gcat_sites.c
+    rows = conn.execute(sa.select(s.code, s.name, s.state_code, s.longitude, s.latitude,
+                                  s.error_deg, s.start_text, s.stop_text)
+                        .where(sa.or_(s.english_name == name, sa.and_(
+                            s.english_name.is_(None), s.short_name == name), s.code == name))
+                        .order_by(s.start_text, s.code))
+    return [dict(r._mapping) for r in rows]
 
 
 def entity_stats(conn: Connection, kind: str, slug: str) -> StatRow:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 #: The newest migration; opening skips Alembic entirely when the database is at it.
 HEAD_REVISION = "0006"
 ENV_VAR = "KOSMOCHRON_DB"
+GCAT_VAR = "KOSMOCHRON_BUNDLED_GCAT"
 
 
 class StoreError(Exception):
@@ -49,11 +50,18 @@ class Settings:
     url: str
     #: Fill an empty database from the bundled seed on first use.
     seed_if_empty: bool = True
+    #: Load the bundled GCAT files when no GCAT launch list is stored: the default
+    #: database's data is the seed and GCAT (``$KOSMOCHRON_BUNDLED_GCAT=0`` declines,
+    #: ``=1`` asks for it in any database).
+    bundled_gcat: bool = False
 
     @classmethod
     def from_env(cls, db: str | None = None, *, seed_if_empty: bool = True) -> Settings:
-        chosen = db or os.environ.get(ENV_VAR) or str(default_sqlite_path())
-        return cls(normalize_url(chosen), seed_if_empty)
+        chosen = db or os.environ.get(ENV_VAR)
+        wanted = os.environ.get(GCAT_VAR)
+        bundled = chosen is None if wanted is None else wanted not in ("", "0", "no")
+        url = normalize_url(chosen or str(default_sqlite_path()))
+        return cls(url, seed_if_empty, seed_if_empty and bundled)
 
     @property
     def dialect(self) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -231,3 +231,22 @@ def siblings(conn: Connection, entry_id: int) -> list[dict[str, object]]:
                     "how": None if link is None else link.how,
                     "tag": None if link is None else link.tag})
     return out
+
+
+def selection_text(conn: Connection, ids: Iterable[int]) -> Iterator[str]:
+    """The text of each launch in ``ids`` (counted entries) in order: the text of an
+    entry of another source that tells it (Astronautix's own words) if there is one,
+    else its own; then a blank line, as between a chronology's entries."""
+    wanted = list(ids)
+    other = (sa.select(launch_links.c.gcat_entry_id, sa.func.min(launch_links.c.entry_id))
+             .where(launch_links.c.gcat_entry_id.in_(wanted))
+             .group_by(launch_links.c.gcat_entry_id))
+    instead = {g: a for g, a in conn.execute(other)}
+    chosen = [instead.get(i, i) for i in wanted]
+    for start in range(0, len(chosen), 500):
+        batch = chosen[start:start + 500]
+        raws = dict(conn.execute(sa.select(entries.c.id, entries.c.raw)
+                                 .where(entries.c.id.in_(batch))).all())
+        for id_ in batch:
+            raw = raws[id_]
+            yield raw if raw.endswith("\n\n") else raw.rstrip("\n") + "\n\n\n"

@@ -101,6 +101,10 @@ class LaunchFilter:
     agency: Names = None
     #: A payload's spacecraft type (the ``type`` entities).
     type: Names = None
+    #: The launching state (GCAT: its agency's state), e.g. ``USSR``.
+    state: str | None = None
+    #: GCAT's launch code, e.g. ``OF40``.
+    launch_code: str | None = None
     outcome: Literal["success", "failure"] | None = None
     failed_stage: Names = None
     cospar: str | None = None
@@ -213,6 +217,8 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
         clauses.append(c.kind.in_(["launch", "merged"]))
     elif f.kind:
         clauses.append(c.kind == f.kind)
+    elif not f.source:  # every entry, each launch once
+        clauses.append(c.kind != "merged")
     if f.date_from:
         clauses.append(c.date_end >= f.date_from)
     if f.date_to:
@@ -222,7 +228,8 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
                                  (c.lv_family_id, ENTITY_TABLES["family"], f.family),
                                  (c.vehicle_id, ENTITY_TABLES["vehicle"], f.vehicle),
                                  (c.configuration_id, ENTITY_TABLES["configuration"],
-                                  f.configuration)):
+                                  f.configuration),
+                                 (c.state_id, ENTITY_TABLES["state"], f.state)):
         if value:
             check_names(conn, _FIELDS[table.name], table, value)
             clauses.append(column.in_(_entity_ids(table, value)))
@@ -249,6 +256,8 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
         clauses.append(c.outcome == f.outcome)
     if f.failed_stage:
         clauses.append(c.failed_stage.in_([_text(s) for s in names(f.failed_stage)]))
+    if f.launch_code:
+        clauses.append(c.launch_code == _text(f.launch_code))
     if f.text:
         clauses.append(c.id.in_(_counted(search.matching_entry_ids(conn, f.text), f)))
     if f.source:

@@ -35,6 +35,8 @@ from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import error_page, static_dir
 from .pages import router as web_router
 from .params import API, FILTER_CHOICES, PATTERN_HINTS, unknown_value
+from .reconcile import Attribution
+from .reconcile import router as reconcile_api
 from .schemas import SCHEMAS, STR
 from .state import FastJSONResponse, HttpError
 
@@ -45,7 +47,9 @@ Lists take the filters of `kosmochron launches` and page with limit/offset; next
 are full URLs. Errors have one shape: {"error": {"status", "code", "message", "details"}}. \
 Unknown query parameters are 400, and so are filter values that name nothing stored (with \
 the nearest known ones in details), bad values 422, unknown ids 404, other methods than GET and \
-HEAD 405. Every response has an ETag; send it back in If-None-Match for a 304."""
+HEAD 405. Every response has an ETag; send it back in If-None-Match for a 304. \
+Launch data from GCAT: J. McDowell, GCAT, planet4589.org, CC-BY 4.0 (every response \
+carries it in X-Data-Attribution)."""
 
 
 class App(FastAPI):
@@ -184,12 +188,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.responses = ResponseCache.from_env()
     app.add_middleware(ReadOnlyCache, boot=os.environ.get(BOOT_VAR) or secrets.token_hex(8),
                        responses=app.state.responses)
+    app.add_middleware(Attribution)  # outermost: kept responses are credited too
     app.add_exception_handler(HttpError, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _starlette_error)
     app.add_exception_handler(UnknownValue, _unknown_value)
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
+    app.include_router(reconcile_api)
     app.include_router(statistics_api)
     app.include_router(lookup_api)
     app.include_router(docs)

@@ -32,13 +32,16 @@ FACETS: dict[str, str] = {
     "program": "Program",
     "nation": "Nation",
     "failed_stage": "Failed stage",
+    "state": "State",
+    "code": "GCAT launch code",
 }
 #: Entity filters passed to the store as they are (a name or a slug).
 ENTITY_PARAMS = ("family", "vehicle", "configuration", "site", "complex", "program", "nation",
-                 "agency")
+                 "agency", "state")
 KINDS = {"": None, "all": None, "launch": "launch", "event": "event"}
 #: Every parameter a chronology URL understands, in the order they are shown.
-PARAMS = (*ENTITY_PARAMS, "outcome", "failed_stage", "decade", "year", "from", "to", "q", "kind")
+PARAMS = (*ENTITY_PARAMS, "outcome", "failed_stage", "code", "decade", "year", "from", "to", "q",
+          "kind", "source")
 
 
 def bad_request(message: str, parameter: str | None = None) -> HttpError:
@@ -123,7 +126,8 @@ def _filter(params: Mapping[str, str]) -> LaunchFilter:
     options: dict[str, Any] = {k: params[k] for k in ENTITY_PARAMS if k in params}
     options.update(date_from=date_from, date_to=date_to, outcome=outcome,
                    failed_stage=params.get("failed_stage"), text=params.get("q"),
-                   kind=KINDS[kind])
+                   kind=KINDS[kind], launch_code=params.get("code"),
+                   source=params.get("source"))
     try:
         return LaunchFilter.from_options(**options)
     except QueryError as exc:

@@ -55,11 +55,13 @@ ENTITY_KINDS: dict[str, tuple[str, str]] = {
     "program": ("Program", "Programs"),
     "nation": ("Nation", "Nations"),
     "agency": ("Agency", "Agencies"),
+    "state": ("State", "States"),
 }
 #: Source field key -> entity kind, for linking values to their entity pages.
 FIELD_ENTITIES = {"Launch Site": "site", "Launch Complex": "complex", "LV Family": "family",
                   "Launch Vehicle": "vehicle", "LV Configuration": "configuration",
-                  "Program": "program", "Nation": "nation", "Agency": "agency"}
+                  "Program": "program", "Nation": "nation", "Agency": "agency",
+                  "State": "state"}
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          undefined=jinja2.StrictUndefined, trim_blocks=True,
@@ -452,6 +454,7 @@ def launch(request: Request, store: Store) -> Page:
              for i, text in enumerate(raw_lines)]
     findings = store.findings(entry_id=entry_id)
     extras = payload_extras(store, entry, stored.item_ids)
+    told = sources_context(store.launch_sources(entry_id), entry_id)
     data = {**stored_json(stored),
             "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
             "findings": [f.to_json() for f in findings],
@@ -459,14 +462,40 @@ def launch(request: Request, store: Store) -> Page:
             "gcat": {str(k): v for k, v in detail.gcat.items()},
             "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
                         "name": entry.items[i].name, **fit.to_json()} for i, fit in fits],
-            "payloads": [_extras_json(extra) for extra in extras]}
+            "payloads": [_extras_json(extra) for extra in extras],
+            "sources": told["json"]}
     return Page("launch.html", title, data, {
+        "told": told,
         "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
         "context_binned": context_binned,
         "findings": findings, "extras": extras,
         "found": request.query_params.get("found", "").strip(),
         "heading": names or entry.date.text})
+
+
+def sources_context(found: dict[str, Any], entry_id: int) -> dict[str, Any]:
+    """Every source of a launch for its page: which counts and how each was matched, the
+    fields compared, and the narrative of the chronology that tells it (Astronautix's,
+    when the page is the GCAT entry that counts)."""
+    from ..source import parse_text
+
+    others = [s for s in found["sources"] if s["id"] != entry_id]
+    narratives = []
+    for other in others:
+        if other["gcat"]:
+            continue
+        told = parse_text(other["raw"], other["source"])
+        for item in (told.entries[0].items if told.entries else []):
+            if item.narrative:
+                narratives.append({"source": other["source"], "id": other["id"],
+                                   "name": item.name, "text": item.narrative})
+    sources = [{k: v for k, v in s.items() if k != "raw"} for s in found["sources"]]
+    comparisons = found["comparisons"]
+    return {"prefer": found["prefer"], "sources": sources, "comparisons": comparisons,
+            "narratives": narratives,
+            "json": {"prefer": found["prefer"], "told_by": sources,
+                     "comparisons": comparisons}}
 
 
 @twin("/entities", "/entities.json")

@@ -151,6 +151,9 @@ async def launch_filter(
                               "together.")] = None,
     kind: Annotated[Literal["launch", "event"], _about("Launches or other events.")] = "launch",
     source: Annotated[Text, _about("Only entries of this stored source (path as stored).")] = None,
+    state: Annotated[Text, _about("The launching state (GCAT: its agency's), e.g. USSR.")]
+    = None,
+    code: Annotated[Text, _about("GCAT's launch code, e.g. OS, OF or OF40.")] = None,
 ) -> LaunchFilter:
     """The CLI's ``launches`` filters as query parameters (shared by every list)."""
     return LaunchFilter(
@@ -160,7 +163,8 @@ async def launch_filter(
         program=text_value(program), nation=text_value(nation), agency=text_value(agency),
         type=text_value(type),
         outcome=outcome, failed_stage=text_value(failed_stage), cospar=text_value(cospar),
-        satcat=satcat, text=text_value(q), kind=kind, source=text_value(source))
+        satcat=satcat, text=text_value(q), kind=kind, source=text_value(source),
+        state=text_value(state), launch_code=text_value(code))
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
