@@ -656,7 +656,8 @@ def test_openapi_document_covers_the_api(client: TestClient) -> None:
     params = {p["name"] for p in document["paths"][f"{API}/launches"]["get"]["parameters"]}
     assert params == {"from", "to", "site", "complex", "family", "vehicle", "configuration",
                       "program", "nation", "agency", "type", "outcome", "failed_stage", "cospar",
-                      "satcat", "q", "kind", "source", "ordering", "limit", "offset", "facets"}
+                      "satcat", "q", "kind", "source", "state", "code", "ordering", "limit",
+                      "offset", "facets"}
     for methods in document["paths"].values():
         assert list(methods) == ["get"]
         responses = methods["get"]["responses"]

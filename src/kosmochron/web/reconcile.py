@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..gcat import GCAT_CITATION, GCAT_LICENCE, GCAT_URL
 from ..store import Store
 from .pages import Page, twin
-from .params import API, StoreDep
+from .params import API, StoreDep, known_parameters
+from .schemas import _error
 from .state import FastJSONResponse
 
 #: GCAT's credit, as its licence (CC-BY 4.0) asks: on every page and every API answer.
@@ -21,7 +22,10 @@ ATTRIBUTION = f"GCAT data: {GCAT_CITATION}, {GCAT_LICENCE}"
 _HEADER = (b"x-data-attribution", ATTRIBUTION.encode())
 _LINK = (b"link", f'<{GCAT_URL}>; rel="describedby"'.encode())
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_parameters)], responses={
+    400: _error("An unknown query parameter (named in the message and details)."),
+    422: _error("A parameter with a bad value (named in the message and details)."),
+})
 
 
 class Attribution:
