@@ -81,3 +81,9 @@ def test_a_re_ingested_chronology_is_linked_again(merged: Store, tmp_path: Path)
     assert merged.remove_source(None)
     assert merged.count() == GCAT_SAMPLE_LAUNCHES
     assert link_count(merged) == SEED_LAUNCHES
+
+
+def test_a_payload_two_sources_tell_is_one_search_hit(merged: Store) -> None:
+    hits = merged.search("Mars 3")
+    assert [h.name for h in hits].count("Mars 3") == 1
+    assert [h.name for h in merged.search("Spectrum")] == ["Mars 3"]

@@ -49,8 +49,8 @@ def test_every_answer_credits_gcat(client: TestClient) -> None:
         assert response.headers["x-data-attribution"] == CREDIT, url
         again = client.get(url, headers={"If-None-Match": response.headers.get("etag", "")})
         assert again.headers.get_list("x-data-attribution") == [CREDIT], url  # once, cached too
-    assert "J. McDowell, GCAT, <a href=\"https://planet4589.org/space/gcat/\">" \
-        "planet4589.org</a>" in client.get("/").text
+    assert "Launch data from GCAT: J. McDowell, GCAT, planet4589.org (CC-BY 4.0)" in \
+        client.get("/").text
     description = client.get("/api/v1/openapi.json").json()["info"]["description"]
     assert "J. McDowell, GCAT, planet4589.org, CC-BY 4.0" in description
 

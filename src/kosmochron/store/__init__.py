@@ -410,12 +410,14 @@ class Store:
     def search(self, text: str, limit: int = 20, offset: int = 0, *,
                filter: LaunchFilter | None = None, order: str = "rank") -> list[SearchHit]:
         """A page of ranked hits; ``filter`` keeps those of the entries it selects and
-        ``order`` is ``rank`` (best first), ``date`` or ``-date`` (see :mod:`.hits`)."""
+        ``order`` is ``rank`` (best first), ``date`` or ``-date`` (see :mod:`.hits`).  A
+        payload two sources tell (one launch, one satellite number or designator) is one
+        hit, the better ranked."""
         with self.engine.connect() as conn:
             if self._cache is None and filter is None and order == "rank":
-                return search.search(conn, text, limit, offset)
-            return search.ranked_page(conn, text, self._ranking(conn, text, filter, order),
-                                      limit, offset)
+                return merge.one_hit_per_payload(conn, search.search(conn, text, limit, offset))
+            return merge.one_hit_per_payload(conn, search.ranked_page(
+                conn, text, self._ranking(conn, text, filter, order), limit, offset))
 
     def search_count(self, text: str, *, filter: LaunchFilter | None = None) -> int:
         """How many hits :meth:`search` has for ``text`` under ``filter``."""

@@ -27,7 +27,8 @@ from sqlalchemy.engine import Connection
 from ..model import Entry
 from ..reconcile import failure_days, item_tags, launch_tag, match
 from .query import QueryError, reparse
-from .schema import entries, launch_links, settings, sources
+from .schema import entries, items, launch_links, settings, sources
+from .search import SearchHit
 
 #: The source under which GCAT's launch list is stored, written as a chronology.
 GCAT_SOURCE = "gcat"
@@ -250,3 +251,30 @@ def selection_text(conn: Connection, ids: Iterable[int]) -> Iterator[str]:
         for id_ in batch:
             raw = raws[id_]
             yield raw if raw.endswith("\n\n") else raw.rstrip("\n") + "\n\n\n"
+
+
+def one_hit_per_payload(conn: Connection, hits: list[SearchHit]) -> list[SearchHit]:
+    """Search hits with a payload told by two sources kept once: hits are the same
+    payload when their entries count as one launch and they share a satellite number
+    or a designator (in GCAT's spelling); the first, better ranked, stays."""
+    if len(hits) < 2:
+        return hits
+    rows = conn.execute(
+        sa.select(items.c.id, items.c.satcat, items.c.cospar_gcat, entries.c.id,
+                  entries.c.merged_into)
+        .join(entries, entries.c.id == items.c.entry_id)
+        .where(items.c.id.in_([h.item_id for h in hits])))
+    keys: dict[int, tuple[int, object]] = {}
+    for item_id, satcat, piece, entry_id, merged_into in rows:
+        launch = merged_into or entry_id
+        if satcat is not None or piece:
+            keys[item_id] = (launch, satcat if satcat is not None else piece)
+    kept, seen = [], set()
+    for hit in hits:
+        key = keys.get(hit.item_id)
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(hit)
+    return kept

@@ -169,7 +169,7 @@ def _entity_ids(table: sa.Table, value: Names) -> sa.Select[tuple[int]]:
 WHAT = {"site": "launch site", "complex": "launch complex", "family": "LV family",
         "vehicle": "launch vehicle", "configuration": "LV configuration", "program": "program",
         "nation": "nation", "agency": "agency", "type": "spacecraft type",
-        "failed_stage": "failed stage", "source": "source"}
+        "failed_stage": "failed stage", "source": "source", "state": "launching state"}
 OUTCOMES = ("success", "failure")
 _STAGE = re.compile(r"\d|[A-Z]")
 
