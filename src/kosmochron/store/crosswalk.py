@@ -29,7 +29,7 @@ from ..gcatmatch import GcatMatch, Ours, best_match
 from ..model import Cospar, carriers
 from ..values import cospar
 from .db import BulkWriter
-from .schema import entries, gcat_links, gcat_payloads, items
+from .schema import GCAT_SOURCE, entries, gcat_links, gcat_payloads, items, sources
 
 _MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name}
 _GCAT_DATE = re.compile(r"(\d{4})\s+([A-Z][a-z]{2})\s+(\d{1,2})")
@@ -177,7 +177,9 @@ def link_source(conn: Connection, source_id: int | None) -> None:
     designator, launch day and name (:func:`kosmochron.gcatmatch.best_match`);
     ``matched_by`` says which of number and designator agreed (``satcat+piece``,
     ``satcat``, ``designator``) or ``date+name``.  A payload carried aboard another
-    (see :func:`kosmochron.model.carriers`) has no row of its own and is not linked."""
+    (see :func:`kosmochron.model.carriers`) has no row of its own and is not linked.
+    GCAT's own launch list (the source ``gcat``) is not linked: its payloads are these
+    rows, written out."""
     if conn.execute(sa.select(gcat_payloads.c.jcat).limit(1)).first() is None:
         return
     scope = "" if source_id is None else " AND entries.source_id = :source_id"
@@ -186,9 +188,11 @@ def link_source(conn: Connection, source_id: int | None) -> None:
         f"JOIN entries ON entries.id = items.entry_id WHERE 1=1{scope})"),
         {"source_id": source_id})
     index = load_index(conn, _MATCH_COLUMNS)
+    gcat = sa.select(sources.c.id).where(sources.c.path == GCAT_SOURCE).scalar_subquery()
     query = (sa.select(items.c.id, items.c.entry_id, items.c.name, items.c.payload,
                        items.c.satcat, items.c.cospar, entries.c.date_start, entries.c.date_end)
              .join(entries, entries.c.id == items.c.entry_id)
+             .where(entries.c.source_id.is_distinct_from(gcat))
              .order_by(items.c.entry_id, items.c.seq))
     if source_id is not None:
         query = query.where(entries.c.source_id == source_id)

@@ -27,11 +27,10 @@ from sqlalchemy.engine import Connection
 from ..model import Entry
 from ..reconcile import failure_days, item_tags, launch_tag, match
 from .query import QueryError, reparse
+from .schema import GCAT_SOURCE as GCAT_SOURCE  # the source it links others to
 from .schema import entries, items, launch_links, settings, sources
 from .search import SearchHit
 
-#: The source under which GCAT's launch list is stored, written as a chronology.
-GCAT_SOURCE = "gcat"
 Prefer = Literal["gcat", "astronautix"]
 PREFERENCES: tuple[Prefer, ...] = ("gcat", "astronautix")
 #: How far apart two dates of one launch may be (time zones, vague dates).

@@ -30,6 +30,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
+#: The source under which GCAT's launch list is stored, written as a chronology
+#: (see :mod:`kosmochron.store.gcat_import`).
+GCAT_SOURCE = "gcat"
+
 #: Every field of a header or an item, in source order, unknown keys included,
 #: as ``[[key, value, line, column], …]``: one JSON array per row rather
 #: than a row per field keeps ingest fast (a chronology has ~15 fields per item),
