@@ -32,7 +32,7 @@ from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
 from .figures import router as figures_router
 from .httpcache import ReadOnlyCache, ResponseCache
-from .pages import error_page, static_dir
+from .pages import compile_templates, error_page, static_dir
 from .pages import router as web_router
 from .params import API, FILTER_CHOICES, PATTERN_HINTS, unknown_value
 from .reconcile import Attribution
@@ -88,6 +88,7 @@ def _lifespan(settings: Settings | None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
+        await run_in_threadpool(compile_templates)
         if store is not None:  # the caller's store: the caller closes it
             yield
             return
