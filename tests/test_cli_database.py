@@ -152,7 +152,8 @@ def test_show_takes_any_identifier(capsys: pytest.CaptureFixture[str], db: str, 
     (["stats", "--family", "r7"],
      "kosmochron: error: --family: unknown LV family 'r7'; did you mean 'R-7'?"),
     (["launches", "--sort", "dat"], "kosmochron: error: bad ordering 'dat': expected one of "
-     "date, -date, id, -id; did you mean 'date' or '-date'?"),
+     "date, -date, id, -id, name, -name, vehicle, -vehicle"),
+    (["launches", "--sort", "dat"], "; did you mean 'date' or '-date'?"),
     (["stats", "--by", "familly"], "did you mean 'family'?"),
 ])
 def test_an_unknown_value_is_status_2_with_the_nearest(

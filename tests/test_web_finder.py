@@ -76,7 +76,7 @@ def test_entity_names_come_above_the_text_hits(client: TestClient) -> None:
                                    "slug": "baikonur", "exact": True,
                                    "url": "/entities/site/baikonur"}
     page = client.get("/search?q=Baikonur").text
-    assert page.index("entity-hits") < page.index("Results for")
+    assert page.index("entity-hits") < page.index('class="hit-count"')
     assert client.get("/entities/site/baikonur").status_code == 200
 
 

@@ -237,9 +237,14 @@ def test_facets_count_under_the_other_filters(client: TestClient) -> None:
     assert facet(chosen, "family") == {"Proton": (4, True), "R-7": (6, False)}
     assert facet(chosen, "outcome") == {"success": (8, False), "failure": (4, True)}
     html = client.get("/?family=Proton").text
-    assert '<option value="Proton" selected>Proton (12)</option>' in html
-    assert '<option value="R-7">R-7 (9)</option>' in html
-    assert '<label for="f-family">Vehicle family</label>' in html
+    # Issue 13: a family facet is a list of check boxes (several may be chosen).
+    assert re.search(r'<input type="checkbox" id="(f-family-\d+)" name="family" '
+                     r'value="Proton" checked> <label for="\1">Proton</label> '
+                     r'<span class="count">12</span>', html)
+    assert re.search(r'<input type="checkbox" id="(f-family-\d+)" name="family" '
+                     r'value="R-7"> <label for="\1">R-7</label> <span class="count">9</span>',
+                     html)
+    assert "<legend>Vehicle family</legend>" in html
 
 
 def test_paging(client: TestClient) -> None:
@@ -463,7 +468,8 @@ def test_chronology_text_is_escaped_everywhere(hostile: TestClient) -> None:
     assert "bad Failed Stage value" in launch_page, "its diagnostic is shown"
     assert 'class="line flagged" id="L3"' in launch_page
     home = hostile.get("/").text
-    assert "&lt;script&gt;alert(&#34;family&#34;)&lt;/script&gt; (1)" in home  # facet option
+    assert ('&lt;script&gt;alert(&#34;family&#34;)&lt;/script&gt;</label> <span class="count">1'
+            in home)  # facet option (a check box since issue 13)
     timeline = next(s for s in svgs(home) if "timeline" in (s.get("class") or ""))
     titles = [t.text for t in timeline.iter(f"{SVG_NS}title")]
     assert '<script>alert("family")</script>' in titles, "SVG text is the name, as text"

@@ -126,7 +126,8 @@ def launches(
     failed_stage: FailedStage = None, cospar: CosparOpt = None, satcat: Satcat = None,
     text: TextOpt = None,
     events: Annotated[bool, typer.Option("--events", help="list non-launch events")] = False,
-    sort: Annotated[str, typer.Option(help="date, -date, id or -id")] = "date",
+    sort: Annotated[str, typer.Option(help="date, id, name, vehicle, site, outcome or "
+                                      "designator; '-' reverses (-date: newest first)")] = "date",
     limit: Annotated[int, typer.Option(help="at most this many (0: all)")] = 100,
     offset: Annotated[int, typer.Option()] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,

@@ -307,6 +307,15 @@ class Store:
         return self._cache.remember(self._cache.orders, (self.version(), order, f.key()),
                                     lambda: query.ordered_ids(conn, f, order))
 
+    def page_ids(self, filter: LaunchFilter, *, order: str = "date", limit: int = 50,
+                 offset: int = 0) -> list[int]:
+        """The ids of one page of the matching entries in ``order`` (a table view's page:
+        no entry is parsed)."""
+        with self.engine.connect() as conn:
+            if self._cache is None:
+                return [row[0] for row in query.launch_rows(conn, filter, order, limit, offset)]
+            return list(self._ordered(conn, filter, order)[offset:offset + limit])
+
     def ordered_ids(self, filter: LaunchFilter, order: str = "date") -> Sequence[int]:
         """The id of every matching entry, in ``order`` (kept per filter when serving)."""
         with self.engine.connect() as conn:
@@ -382,6 +391,13 @@ class Store:
 
         with self.engine.connect() as conn:
             return rows.summaries(conn, ids)
+
+    def neighbours(self, entry_id: int) -> tuple[int | None, int | None]:
+        """The launches just before and after an entry, in date order (:mod:`.sequence`)."""
+        from .sequence import neighbours
+
+        with self.engine.connect() as conn:
+            return neighbours(conn, entry_id)
 
     def find_entities(self, text: str, limit: int = 12,
                       kinds: list[str] | None = None) -> list[EntityMatch]:

@@ -49,6 +49,31 @@ from .schema import (
 ORDERINGS = {"date": (entries.c.date_start.asc().nulls_last(), entries.c.id),
              "-date": (entries.c.date_start.desc().nulls_last(), entries.c.id.desc()),
              "id": (entries.c.id,), "-id": (entries.c.id.desc(),)}
+
+
+def _column_orderings() -> dict[str, tuple[Any, ...]]:
+    """The table view's sortable columns, each up and down (``-``), date order within:
+    a launch's first payload's name, its vehicle, site, outcome and designator (the
+    launch part, in GCAT's spelling).  Correlated lookups by primary key or by
+    ``ix_items_entry``, so no join changes what a filter counts."""
+    first_item = (sa.select(items.c.name).where(items.c.entry_id == entries.c.id)
+                  .order_by(items.c.seq).limit(1).scalar_subquery())
+    designator = (sa.select(sa.func.min(items.c.cospar_launch))
+                  .where(items.c.entry_id == entries.c.id).scalar_subquery())
+    keys = {"name": first_item,
+            "vehicle": sa.select(vehicles.c.name).where(vehicles.c.id == entries.c.vehicle_id)
+            .scalar_subquery(),
+            "site": sa.select(sites.c.name).where(sites.c.id == entries.c.site_id)
+            .scalar_subquery(),
+            "outcome": entries.c.outcome, "designator": designator}
+    found: dict[str, tuple[Any, ...]] = {}
+    for name, key in keys.items():
+        found[name] = (key.asc().nulls_last(), *ORDERINGS["date"])
+        found[f"-{name}"] = (key.desc().nulls_last(), *ORDERINGS["date"])
+    return found
+
+
+ORDERINGS.update(_column_orderings())
 STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "agency",
                    "decade", "year", "state", "code", "variant")
 
@@ -102,7 +127,7 @@ class LaunchFilter:
     #: A payload's spacecraft type (the ``type`` entities).
     type: Names = None
     #: The launching state (GCAT: its agency's state), e.g. ``USSR``.
-    state: str | None = None
+    state: Names = None
     #: GCAT's launch code, e.g. ``OF40``.
     launch_code: str | None = None
     outcome: Literal["success", "failure"] | None = None

@@ -23,6 +23,7 @@ web UI's router.  Design choices, and why:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -33,7 +34,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ..export import diagnostic_json, entry_json
 from ..render import render_entry
-from ..store import FACETS, INT_MAX, LaunchJSON, StatRow, Store, StoredEntry
+from ..store import FACETS, INT_MAX, LaunchFilter, LaunchJSON, StatRow, Store, StoredEntry
 from ..validate import RULE_IDS
 from .params import (
     API,
@@ -235,23 +236,29 @@ def payload_transfer(request: Request, store: StoreDep, payload_id: Id,
                          "payload_url": _url(request, f"/payloads/{payload_id}")})
 
 
-@api.get("/search", summary="Full-text search, ranked",
-         responses=_ok("SearchPage", "Hits, best first, with marked snippets."))
-def search(request: Request, store: StoreDep,
+@api.get("/search", summary="Full-text search, counted, filtered, sorted and paged",
+         responses=_ok("SearchPage", "Hits, best first (or by date), with marked snippets."))
+def search(request: Request, store: StoreDep, f: FilterDep,
            q: Annotated[str, Query(description='Words that must all occur; "quoted phrases" '
                                                "stay together.")],
+           ordering: Annotated[Literal["rank", "date", "-date"], Query(
+               description="rank: best first; date: by launch date ('-' reverses).")] = "rank",
            limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 20,
            offset: Offset = 0) -> FastJSONResponse:
-    """``snippet`` marks matches with « », ``snippet_html`` is escaped HTML with <mark>."""
-    hits = store.search(text_value(q) or "", limit + 1, offset)
+    """The hits among the entries the launch filters select (every entry when none is
+    given, events too unless ``kind`` says); ``count`` is how many there are.
+    ``snippet`` marks matches with « », ``snippet_html`` is escaped HTML with <mark>."""
+    text = text_value(q) or ""
+    among = replace(f, text=None, kind=f.kind if "kind" in request.query_params else None)
+    chosen = None if among == LaunchFilter(kind=None) else among
+    with store_errors(422):
+        count = store.search_count(text, filter=chosen)
+        hits = store.search(text, limit, offset, filter=chosen, order=ordering)
     results = [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
                 "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text(),
                 "snippet_html": h.snippet_html(), "url": _url(request, f"/launches/{h.entry_id}"),
-                "payload_url": _url(request, f"/payloads/{h.item_id}")} for h in hits[:limit]]
-    page = _page(request, offset + len(results), offset, limit, results,
-                 more=len(hits) > limit)
-    del page["count"]  # a search does not count every hit; ``next`` says whether there are more
-    return FastJSONResponse({"query": q, **page})
+                "payload_url": _url(request, f"/payloads/{h.item_id}")} for h in hits]
+    return FastJSONResponse({"query": q, **_page(request, count, offset, limit, results)})
 
 
 @api.get("/stats", summary="Launches, failures and success rates per group",

@@ -37,11 +37,15 @@ FACETS: dict[str, str] = {
 }
 #: Entity filters passed to the store as they are (a name or a slug).
 ENTITY_PARAMS = ("family", "vehicle", "configuration", "site", "complex", "program", "nation",
-                 "agency", "state")
+                 "agency", "state", "type")
 KINDS = {"": None, "all": None, "launch": "launch", "event": "event"}
 #: Every parameter a chronology URL understands, in the order they are shown.
 PARAMS = (*ENTITY_PARAMS, "outcome", "failed_stage", "code", "decade", "year", "from", "to", "q",
           "kind", "source")
+#: The parameters that take several values, of which an entry matches any
+#: (``?family=Proton&family=R-7``): the facets' check boxes.
+MULTI = (*ENTITY_PARAMS, "failed_stage", "outcome")
+Values = Mapping[str, list[str]]
 
 
 def bad_request(message: str, parameter: str | None = None) -> HttpError:
@@ -71,17 +75,24 @@ def unknown_value(query: Any, path: str, exc: UnknownValue) -> HttpError:
 class Selection:
     """The chosen filter values (non-empty parameters only) and their store filter."""
 
+    #: Each chosen parameter's (first) value.
     params: dict[str, str]
     filter: LaunchFilter
     #: The filter for each facet without its own parameter.
     without: dict[str, LaunchFilter] = field(default_factory=dict)
+    #: Every value of each chosen parameter (several for a multi-selected facet).
+    values: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
         return any(k != "kind" for k in self.params)
 
+    def pairs(self, drop: tuple[str, str] | None = None) -> list[tuple[str, str]]:
+        """The selection as query parameters (without the one ``drop`` names)."""
+        return [(k, v) for k, vs in self.values.items() for v in vs if (k, v) != drop]
+
     def to_json(self) -> dict[str, Any]:
-        return dict(self.params)
+        return {k: vs[0] if len(vs) == 1 else list(vs) for k, vs in self.values.items()}
 
 
 def _date_bounds(params: Mapping[str, str]) -> tuple[dt.date | None, dt.date | None]:
@@ -113,19 +124,25 @@ def _date_bounds(params: Mapping[str, str]) -> tuple[dt.date | None, dt.date | N
     return (max(lows) if lows else None, min(highs) if highs else None)
 
 
-def _filter(params: Mapping[str, str]) -> LaunchFilter:
+def _names(values: list[str] | None) -> str | tuple[str, ...] | None:
+    return None if not values else values[0] if len(values) == 1 else tuple(values)
+
+
+def _filter(values: Values) -> LaunchFilter:
+    params = {k: vs[0] for k, vs in values.items() if vs}
     kind = params.get("kind", "")
     if kind not in KINDS:
         raise UnknownValue("kind", kind, nearest(kind, ["all", "launch", "event"]), "kind",
                            expected="all, launch or event")
-    outcome = params.get("outcome")
-    if outcome not in (None, "success", "failure"):
+    outcomes = set(values.get("outcome", []))
+    for outcome in sorted(outcomes - {"success", "failure"}):
         raise UnknownValue("outcome", outcome, nearest(outcome, ["success", "failure"]),
                            "outcome", expected="success or failure")
     date_from, date_to = _date_bounds(params)
-    options: dict[str, Any] = {k: params[k] for k in ENTITY_PARAMS if k in params}
-    options.update(date_from=date_from, date_to=date_to, outcome=outcome,
-                   failed_stage=params.get("failed_stage"), text=params.get("q"),
+    options: dict[str, Any] = {k: _names(values[k]) for k in ENTITY_PARAMS if values.get(k)}
+    options.update(date_from=date_from, date_to=date_to,
+                   outcome=outcomes.pop() if len(outcomes) == 1 else None,  # both: any
+                   failed_stage=_names(values.get("failed_stage")), text=params.get("q"),
                    kind=KINDS[kind], launch_code=params.get("code"),
                    source=params.get("source"))
     try:
@@ -134,19 +151,39 @@ def _filter(params: Mapping[str, str]) -> LaunchFilter:
         raise bad_request(str(exc)) from None
 
 
-def selection(query: Mapping[str, str], fixed: Mapping[str, str] | None = None) -> Selection:
+def _all(query: Mapping[str, str], name: str) -> list[str]:
+    """Every non-blank value of ``name`` (a multi-selected facet's several, once each;
+    the others' last), from a page's query parameters or a plain mapping."""
+    getlist = getattr(query, "getlist", None)
+    found = [query[name]] if getlist is None and name in query else \
+        list(getlist(name)) if getlist is not None else []
+    found = [v.strip() for v in found if v.strip()]
+    return list(dict.fromkeys(found)) if name in MULTI else found[-1:]
+
+
+def selection(query: Mapping[str, str], fixed: Mapping[str, str] | None = None,
+              skip: tuple[str, ...] = ()) -> Selection:
     """The selection from a page's query parameters (blank ones ignored; ``fixed`` ones,
-    such as an entity page's own entity, always apply and have no facet)."""
-    params = {k: query[k].strip() for k in PARAMS if k in query and query[k].strip()}
-    if params.get("kind") == "all":  # the default, as the form sends it
-        del params["kind"]
+    such as an entity page's own entity, always apply and have no facet; ``skip`` ones
+    mean something else on the page, as ``q`` on the search page)."""
+    values = {k: vs for k in PARAMS if k not in skip and (vs := _all(query, k))}
+    if values.get("kind") == ["all"]:  # the default, as the form sends it
+        del values["kind"]
     if fixed:
-        params.update(fixed)
-    chosen = _filter(params)
-    without = {name: _filter({k: v for k, v in params.items() if k != name})
+        values.update({k: [v] for k, v in fixed.items()})
+    chosen = _filter(values)
+    without = {name: _filter({k: v for k, v in values.items() if k != name})
                for name in FACETS if not fixed or name not in fixed}
-    shown = {k: v for k, v in params.items() if not fixed or k not in fixed}
-    return Selection(shown, chosen, without)
+    shown = {k: v for k, v in values.items() if not fixed or k not in fixed}
+    return Selection({k: v[0] for k, v in shown.items()}, chosen, without, shown)
+
+
+def with_text(chosen: Selection, text: str) -> Selection:
+    """The selection narrowed to entries whose payloads match ``text`` (a search's
+    facets count the launches among its hits)."""
+    return Selection(chosen.params, replace(chosen.filter, text=text),
+                     {k: replace(f, text=text) for k, f in chosen.without.items()},
+                     chosen.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +199,8 @@ class Facet:
     name: str
     label: str
     options: list[Option]
+    #: Several values may be chosen (check boxes), of which an entry matches any.
+    multiple: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label,
@@ -191,17 +230,18 @@ def facets(store: Store, chosen: Selection) -> list[Facet]:
         rows = store.facets([name], chosen.without[name])[name]
         if name == "decade":
             rows.sort(key=lambda r: r["value"])
-        current = chosen.params.get(name)
+        current = {v.lower() for v in chosen.values.get(name, [])}
         options = []
         for row in rows:
             value = str(row["value"])
-            selected = current is not None and current.lower() in (value.lower(),
-                                                                    str(row["slug"]))
+            selected = bool(current & {value.lower(), str(row["slug"])})
+            current -= {value.lower(), str(row["slug"])}
             options.append(Option(value, option_label(name, value), int(row["count"]),
                                   selected))
-        if current is not None and not any(o.selected for o in options):
-            options.append(Option(current, option_label(name, current), 0, True))
-        result.append(Facet(name, label, options))
+        for value in chosen.values.get(name, []):  # chosen, but none under the others
+            if value.lower() in current:
+                options.append(Option(value, option_label(name, value), 0, True))
+        result.append(Facet(name, label, options, multiple=name in MULTI))
     return result
 
 

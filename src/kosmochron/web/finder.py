@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..store import Store
+from . import filters, listing
 from .state import HttpError, Redirect
 
 #: Entity kinds (with pages) as the search page names them.
@@ -77,3 +78,45 @@ def entities(store: Store, q: str, url: Any, kinds: list[str]) -> list[dict[str,
     return [{"kind": m.kind, "label": KIND_LABELS.get(m.kind, m.kind), "name": m.name,
              "slug": m.slug, "exact": m.exact, "url": url(f"/entities/{m.kind}/{m.slug}")}
             for m in found]
+
+
+def neighbours(store: Store, entry_id: int, url: Any) -> dict[str, dict[str, Any] | None]:
+    """The launches before and after an entry in date order, each with its date, names
+    and URL (``url(entry_id, None)``), for a launch page's previous/next links."""
+    before, after = store.neighbours(entry_id)
+    rows = {row["id"]: row for row in store.summaries([i for i in (before, after) if i])}
+
+    def step(found: int | None) -> dict[str, Any] | None:
+        row = rows.get(found) if found else None
+        if row is None:
+            return None
+        return {"id": row["id"], "date_text": row["date_text"], "names": row["names"],
+                "url": url(row["id"], None)}
+
+    return {"previous": step(before), "next": step(after)}
+
+
+#: How hits can be sorted, and what the page calls each.
+HIT_SORTS = {"rank": "Relevance", "date": "Oldest first", "-date": "Newest first"}
+
+
+def hits(store: Store, query: Any, here: listing.Here, q: str, chosen: filters.Selection,
+         per_page: int, max_per_page: int) -> dict[str, Any]:
+    """The search hits as a list: how many there are among the entries the page's
+    filters select, one page of them in the chosen order, the pager and the sort
+    links."""
+    sort = listing.choice(query, "sort", tuple(HIT_SORTS), "rank")
+    page = listing.int_param(query, "page", 1, 1, 10**6)
+    per_page = listing.int_param(query, "per_page", per_page, 1, max_per_page)
+    total = store.search_count(q, filter=chosen.filter) if q else 0
+    pages = listing.page_count(total, per_page)
+    listing.not_past(page, pages)
+    found = store.search(q, per_page, (page - 1) * per_page, filter=chosen.filter,
+                         order=sort) if q else []
+    base = listing.kept(query, "page", "sort")  # with a sort, an identifier no longer jumps
+    sorts = [{"sort": key, "label": label, "current": key == sort,
+              "url": here(base + ([("sort", key)] if key != "rank" else []))}
+             for key, label in HIT_SORTS.items()]
+    return {"sort": sort, "sorts": sorts, "total": total, "per_page": per_page,
+            "hits": found, "first_rank": (page - 1) * per_page + 1,
+            **listing.pager(here, listing.kept(query, "page"), page, pages)}

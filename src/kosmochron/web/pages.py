@@ -36,7 +36,7 @@ from ..stats import describe_failed_stage, wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry, UnknownValue
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
-from . import charts, figures, filters, finder, timelines, transfer_charts
+from . import charts, figures, filters, finder, listing, timelines, transfer_charts
 from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready
 from .timelines import Timeline
 
@@ -121,6 +121,7 @@ class Links:
     def __init__(self, request: Request, store: Store) -> None:
         self.root = str(request.scope.get("root_path", "")).rstrip("/")
         self.path = request.url.path
+        self.query = request.query_params
         self.store = store
         self._slugs: dict[str, dict[str, str]] = {}
 
@@ -128,9 +129,11 @@ class Links:
         query = urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
         return self.root + path + (f"?{query}" if query else "")
 
-    def here(self, params: dict[str, Any] | None = None) -> str:
-        """The current page with other query parameters."""
-        query = urlencode({k: v for k, v in (params or {}).items() if v not in (None, "")})
+    def here(self, params: dict[str, Any] | list[tuple[str, str]] | None = None) -> str:
+        """The current page with other query parameters (a mapping, or pairs that may
+        repeat a name: a multi-selected facet)."""
+        pairs = params.items() if isinstance(params, dict) else params or []
+        query = urlencode([(k, v) for k, v in pairs if v not in (None, "")])
         return self.path + (f"?{query}" if query else "")
 
     def static(self, name: str) -> str:
@@ -258,87 +261,107 @@ def stat_json(row: Any) -> dict[str, Any]:
 
 def _chronology(request: Request, store: Store, links: Links,
                 chosen: filters.Selection) -> dict[str, Any]:
-    """The paged, year-grouped entries of a selection, with facets: shared by the
-    home page and the entity pages."""
-    page = _int_param(request, "page", 1, 1, 10**6)
-    per_page = _int_param(request, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    """The paged entries of a selection, as the chronology or as a table (``view=table``),
+    with the pager, the view switch and the table's sort links (:mod:`.listing`):
+    shared by the home page and the entity pages."""
+    query = request.query_params
+    view = listing.choice(query, "view", listing.VIEWS, "chronology")
+    sort = listing.choice(query, "sort", listing.TABLE_SORTS if view == "table"
+                          else ("date", "-date"), "date")
+    page = listing.int_param(query, "page", 1, 1, 10**6)
+    per_page = listing.int_param(query, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    listing.jump_to_year(store, query, links.here, chosen.filter, sort, per_page)
     total = store.count(chosen.filter)
-    pages = max(1, math.ceil(total / per_page))
-    if page > pages:
-        raise not_found(f"page {page} is past the last page ({pages})")
-    found = store.launches(chosen.filter, limit=per_page, offset=(page - 1) * per_page)
-    params = {k: v for k, v in request.query_params.items() if k in (*filters.PARAMS,
-                                                                     "per_page")}
+    pages = listing.page_count(total, per_page)
+    listing.not_past(page, pages)
+    offset = (page - 1) * per_page
+    context: dict[str, Any] = {
+        "total": total, "per_page": per_page, "view": view, "sort": sort,
+        **listing.pager(links.here, listing.kept(query, "page"), page, pages),
+        "views": listing.view_links(links.here, listing.kept(query, "page", "view", "sort"),
+                                    view),
+        "columns": listing.sort_links(links.here, listing.kept(query, "page", "sort"), sort),
+        "at_keep": listing.kept(query, "page", "at"), "found": [], "years": [], "rows": [],
+        "filter_keep": [(k, v) for k, v in listing.kept(query) if k in ("view", "sort",
+                                                                         "per_page")],
+        "downloads": []}
+    context["listing"] = context  # what the list macros take
+    if view == "table":
+        ids = store.page_ids(chosen.filter, order=sort, limit=per_page, offset=offset)
+        context["rows"] = listing.table_rows(store, ids, links.launch)
+    else:
+        found = store.launches(chosen.filter, order=sort, limit=per_page, offset=offset)
+        context.update(found=found, years=by_year(found))
+    return context
 
-    def page_url(n: int) -> str:
-        return links.here({**params, "page": n if n > 1 else None})
 
-    return {"total": total, "page": page, "pages": pages, "per_page": per_page,
-            "years": by_year(found), "found": found,
-            "prev_url": page_url(page - 1) if page > 1 else None,
-            "next_url": page_url(page + 1) if page < pages else None}
+def _listing_json(listing_: dict[str, Any]) -> dict[str, Any]:
+    """A list page's JSON: its paging, and its entries or (table view) its rows."""
+    data = {k: listing_[k] for k in ("total", "page", "pages", "per_page", "view", "sort")}
+    if listing_["view"] == "table":
+        data["rows"] = listing_["rows"]
+    else:
+        data["entries"] = [stored_json(s) for s in listing_["found"]]
+    return data
 
 
 def _remove_links(links: Links, chosen: filters.Selection) -> list[Any]:
-    """(label, URL without that selection) for each active filter."""
-    labels = {**filters.FACETS, "configuration": "Configuration", "complex": "Complex",
-              "agency": "Agency", "year": "Year", "from": "From", "to": "To", "q": "Words",
-              "kind": "Entries"}
-    return [(labels.get(k, k), filters.option_label(k, v) if k in ("decade", "failed_stage")
-             else v,
-             links.here({p: w for p, w in chosen.params.items() if p != k}))
-            for k, v in chosen.params.items()]
+    """(label, value, URL without it) for each chosen value."""
+    return listing.chips(chosen, links.here, listing.kept(links.query, "page", *filters.PARAMS))
 
 
 @twin("/", "/index.json", "/.json")
 def chronology(request: Request, store: Store) -> Page:
     links = Links(request, store)
     chosen = filters.selection(request.query_params)
-    listing = _chronology(request, store, links, chosen)
+    listed = _chronology(request, store, links, chosen)
     facets = [filters.kind_counts(store, chosen), *filters.facets(store, chosen)]
     chart = timeline(store, links, chosen.filter, title="Timeline of the listed entries",
                      params=chosen.params)
     titles = [s["title"] for s in store.sources() if s["title"]]
     heading = titles[0] if len(titles) == 1 else "Chronology"
-    data = {"filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
-            "pages": listing["pages"], "per_page": listing["per_page"],
-            "facets": [f.to_json() for f in facets],
-            "entries": [stored_json(s) for s in listing["found"]]}
+    data = {"filter": chosen.to_json(), **_listing_json(listed),
+            "facets": [f.to_json() for f in facets]}
     return Page("chronology.html", heading if not chosen.active else f"{heading} (filtered)",
                 data, {"heading": heading, "chosen": chosen, "facets": facets,
                        "removals": _remove_links(links, chosen),
                        "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
-                       **listing})
+                       **listed})
 
 
 @twin("/search", "/search.json")
 def search_page(request: Request, store: Store) -> Page:
-    q = request.query_params.get("q", "").strip()
-    page = _int_param(request, "page", 1, 1, 10**6)
-    per_page = _int_param(request, "per_page", SEARCH_PER_PAGE, 1, MAX_PER_PAGE)
+    """Search as a list: the hits among the entries the page's filters select, counted,
+    sorted by relevance or date and paged; an identifier goes to what it names (or
+    lists the launches); names of sites, vehicles, programs … come above the hits."""
+    query = request.query_params
+    q = query.get("q", "").strip()
     links = Links(request, store)
-    # An identifier goes to what it names (or lists the launches); names of sites,
-    # vehicles, programs … come as a group above the text hits.
-    candidates = finder.jump(store, q, request.query_params) if q else []
-    named = finder.entities(store, q, links.url, list(ENTITY_KINDS)) if q and page == 1 else []
-    hits = store.search(q, limit=per_page + 1, offset=(page - 1) * per_page) if q else []
-    more, hits = len(hits) > per_page, hits[:per_page]
-    keep = {"q": q, "per_page": per_page if per_page != SEARCH_PER_PAGE else None}
-    data = {"q": q, "page": page, "per_page": per_page, "has_more": more,
+    chosen = filters.selection(query, skip=("q",))
+    candidates = finder.jump(store, q, query) if q else []
+    listed = finder.hits(store, query, links.here, q, chosen, SEARCH_PER_PAGE, MAX_PER_PAGE)
+    named = finder.entities(store, q, links.url, list(ENTITY_KINDS)) \
+        if q and listed["page"] == 1 else []
+    facets = [filters.kind_counts(store, filters.with_text(chosen, q)),
+              *filters.facets(store, filters.with_text(chosen, q))] if q else []
+    found = listed["hits"]
+    data = {"q": q, "filter": chosen.to_json(), "total": listed["total"],
+            "page": listed["page"], "pages": listed["pages"], "per_page": listed["per_page"],
+            "sort": listed["sort"], "has_more": listed["next_url"] is not None,
             "identifier": [{**c, "url": links.launch(c["id"], c["item_id"])}
                            for c in candidates], "entities": named,
+            "facets": [f.to_json() for f in facets],
             "hits": [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
                       "date_text": h.date_text, "rank": h.rank,
                       "snippet_html": h.snippet_html(), "snippet_text": h.snippet_text()}
-                     for h in hits]}
-    title = f"Search: {q}" if q else "Search"
-    return Page("search.html", title, data, {
-        "candidates": data["identifier"], "named": named,
-        "q": q, "hits": hits, "page": page, "first_rank": (page - 1) * per_page + 1,
-        "snippets": [Markup(h.snippet_html()) for h in hits],
-        "prev_url": links.url("/search", {**keep, "page": page - 1 if page > 2 else None})
-        if page > 1 else None,
-        "next_url": links.url("/search", {**keep, "page": page + 1}) if more else None})
+                     for h in found]}
+    return Page("search.html", f"Search: {q}" if q else "Search", data, {
+        "candidates": data["identifier"], "named": named, "q": q, "chosen": chosen,
+        "facets": facets, "removals": _remove_links(links, chosen),
+        "snippets": [Markup(h.snippet_html()) for h in found], "listing": listed,
+        "filter_keep": [(k, v) for k, v in listing.kept(query)
+                        if k in ("q", "sort", "per_page", "jump")],
+        "downloads": [], **listed})
 
 
 def _entry_id(request: Request, store: Store) -> int:
@@ -460,6 +483,7 @@ def launch(request: Request, store: Store) -> Page:
     lines = [(entry.line + i, text, entry.line + i in diag_lines)
              for i, text in enumerate(raw_lines)]
     findings = store.findings(entry_id=entry_id)
+    steps = finder.neighbours(store, entry_id, links.launch)
     extras = payload_extras(store, entry, stored.item_ids)
     told = sources_context(store.launch_sources(entry_id), entry_id)
     data = {**stored_json(stored),
@@ -470,14 +494,15 @@ def launch(request: Request, store: Store) -> Page:
             "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
                         "name": entry.items[i].name, **fit.to_json()} for i, fit in fits],
             "payloads": [_extras_json(extra) for extra in extras],
-            "sources": told["json"]}
+            "sources": told["json"],
+            "previous_launch": steps["previous"], "next_launch": steps["next"]}
     return Page("launch.html", title, data, {
         "told": told,
         "stored": stored, "entry": entry, "detail": detail, "orbits": orbits,
         "item_ids": stored.item_ids, "lines": lines, "context_svg": context_svg,
         "context_binned": context_binned,
         "findings": findings, "extras": extras,
-        "found": request.query_params.get("found", "").strip(),
+        "found": request.query_params.get("found", "").strip(), "steps": steps,
         "heading": names or entry.date.text})
 
 
@@ -540,7 +565,7 @@ def entity(request: Request, store: Store) -> Page:
         raise not_found(str(exc)) from None
     links = Links(request, store)
     chosen = filters.selection(request.query_params, {kind: found["slug"]})
-    listing = _chronology(request, store, links, chosen)
+    listed = _chronology(request, store, links, chosen)
     n, failures = int(found["launches"]), int(found["failures"])
     low, high = wilson_interval(n - failures, n) if n else (None, None)
     rate = (n - failures) / n if n else None
@@ -558,13 +583,11 @@ def entity(request: Request, store: Store) -> Page:
     data = {**found, "label": label, "success_rate": rate, "ci_low": low, "ci_high": high,
             "by_decade": [stat_json(r) for r in by_decade],
             "by_family": [stat_json(r) for r in by_family], "failed_stages": stages,
-            "filter": chosen.to_json(), "total": listing["total"], "page": listing["page"],
-            "pages": listing["pages"], "per_page": listing["per_page"],
-            "entries": [stored_json(s) for s in listing["found"]],
+            "filter": chosen.to_json(), **_listing_json(listed),
             "figures": {fig.name: fig.to_json() for fig in shown}}
     return Page("entity.html", f"{found['name']} ({label.lower()})", data, {
         "entity": found, "kind": kind, "label": label, "rate": rate, "low": low, "high": high,
-        "figures": shown, **listing})
+        "figures": shown, "removals": _remove_links(links, chosen), **listed})
 
 
 @twin("/findings", "/findings.json")

@@ -32,7 +32,8 @@ from .state import HttpError, get_store
 
 API = "/api/v1"
 
-Ordering = Literal["date", "-date", "id", "-id"]
+Ordering = Literal["date", "-date", "id", "-id", "name", "-name", "vehicle", "-vehicle", "site",
+                   "-site", "outcome", "-outcome", "designator", "-designator"]
 Dimension = Literal["family", "vehicle", "configuration", "site", "program", "nation", "agency",
                     "decade", "year", "state", "code", "variant"]
 EntityKind = Literal["site", "complex", "family", "vehicle", "configuration", "program",
@@ -171,7 +172,9 @@ StoreDep = Annotated[Store, Depends(get_store)]
 FilterDep = Annotated[LaunchFilter, Depends(launch_filter)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (at most 1000).")]
 Offset = Annotated[int, Query(ge=0, le=INT_MAX, description="Results to skip.")]
-OrderingParam = Annotated[Ordering, Query(description="Sort by date or id; '-' reverses.")]
+OrderingParam = Annotated[Ordering, Query(description=(
+    "Sort by date, id, first payload's name, vehicle, site, outcome or designator (dated "
+    "within); '-' reverses."))]
 Id = Annotated[int, Path(ge=1, le=INT_MAX)]
 
 

@@ -104,7 +104,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "PayloadPage": _obj({**_PAGE, "results": _arr(_ref("Payload"))}),
     "SearchHit": _obj({"item_id": INT, "entry_id": INT, "name": STR, "date": STR, "rank": NUM,
                        "snippet": STR, "snippet_html": STR, "url": STR, "payload_url": STR}),
-    "SearchPage": _obj({"query": STR, "next": OSTR, "previous": OSTR,
+    "SearchPage": _obj({"query": STR, "count": INT, "next": OSTR, "previous": OSTR,
                         "results": _arr(_ref("SearchHit"))}),
     "StatRow": _obj({"key": STR, "launches": INT, "failures": INT, "successes": INT,
                      "score": ONUM, "success_rate": ONUM, "ci95_low": ONUM, "ci95_high": ONUM,
