@@ -16,13 +16,16 @@ from kosmochron.chronicle import (
     astronautix_cospar,
     date_text,
     expected_facts,
+    item_pairs,
     launch_facts,
     launch_order,
+    program_and_spacecraft,
     render_chronology,
     render_launch,
+    series_of,
 )
 from kosmochron.dates import parse_vague_date
-from kosmochron.gcat import GcatLaunch, read_gcat
+from kosmochron.gcat import GcatLaunch, GcatObject, read_gcat
 from kosmochron.model import Cospar
 from kosmochron.source import parse_text
 
@@ -128,3 +131,42 @@ def test_any_values_read_back(flight: str, notes: str, agency: str, pad: str) ->
     doc = parse_text(entry_text)
     assert len(doc.entries) == 1
     assert launch_facts(doc.entries[0]) == expected_facts(launch, catalog)
+
+
+@pytest.mark.parametrize(("name", "series"), [
+    ("Venera 7", "Venera"), ("Venera-9", "Venera"), ("Mars 2", "Mars"), ("Zond", "Zond"),
+    ("Cosmos 419", "Cosmos"), ("Vanguard TV3", "Vanguard TV"), ("1VA No. 2", None),
+    ("Molniya-1-23", None), (None, None), ("", None),
+])
+def test_the_series_of_a_name(name: str | None, series: str | None) -> None:
+    assert series_of(name) == series
+
+
+@pytest.mark.parametrize(("name", "program", "expected"), [
+    # GCAT's program column names the spacecraft model: the series is the program.
+    ("Venera-9", "4V-1", ("Venera", "4V-1")), ("Mars 2", "3M", ("Mars", "3M")),
+    ("Venera 2", "3MV", ("Venera", "3MV")),
+    # A program that is a name stays the program.
+    ("Sputnik 2", "Sputnik", ("Sputnik", None)), ("Starlink-1007", "Starlink", ("Starlink", None)),
+    # A model code but no series in the name: kept as GCAT wrote it.
+    ("1VA No. 2", "1VA", ("1VA", None)), (None, None, (None, None)),
+])
+def test_program_and_spacecraft_from_gcat(name: str | None, program: str | None,
+                                          expected: tuple[str | None, str | None]) -> None:
+    assert program_and_spacecraft(name, program) == expected
+
+
+def test_a_venera_probe_reads_back_with_its_program_and_model(tmp_path: Path) -> None:
+    """``kosmochron render --program Venera`` must find GCAT's Venera probes, whose
+    psatcat program is the bus (4V-1A): the item says Program: Venera, Spacecraft: 4V-1A."""
+    header = ("#JCAT\tPiece\tName\tLDate\tTLast\tTOp\tTDate\tTF\tProgram\tPlane\tAtt\tMvr\t"
+              "Class\tCategory\tResult\tControl\tDiscipline\tUNState\tUNReg\tUNPeriod\t"
+              "UNPerigee\tUNApogee\tUNInc\tDispEpoch\tDispPeri\tDispApo\tDispInc\tComment\n")
+    row = ("S04489\t1970-060A\tVenera 7\t1970 Aug 17\t1970 Dec 15\t-\t-\t-\t4V-1A\t-\t-\t-\t"
+           "C\tPLAN\tS\t-\t-\tSU\t-\t-\t-\t-\t-\t-\t-\t-\t-\tVenus lander\n")
+    path = tmp_path / "psatcat.tsv"
+    path.write_text(header + row, encoding="utf-8")
+    _, records = read_gcat(path)
+    obj = next(r for r in records if isinstance(r, GcatObject))
+    pairs = dict(item_pairs(obj, GcatCatalog()))
+    assert (pairs["Program"], pairs["Spacecraft"]) == ("Venera", "4V-1A")

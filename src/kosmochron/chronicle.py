@@ -282,16 +282,43 @@ def header_line(launch: GcatLaunch, catalog: GcatCatalog) -> str:
     return f"{when} - . {time}{head}{_fields(pairs[6:])}"
 
 
+#: A name in a numbered series: ``Venera 7``, ``Venera-9``, ``Mars 2``, ``Zond``.
+_SERIES = re.compile(r"([A-Za-z][A-Za-z .'/]*?)(?:[- ]?\d+[A-Za-z]?)?")
+
+
+def series_of(name: str | None) -> str | None:
+    """The series a payload or flight name belongs to (``Venera-9`` → ``Venera``), or
+    None when the name is not a word followed by a number."""
+    m = _SERIES.fullmatch((name or "").strip())
+    return m.group(1).strip(" -") if m else None
+
+
+def program_and_spacecraft(name: str | None, program: str | None) -> tuple[str | None,
+                                                                        str | None]:
+    """Astronautix's ``Program`` (the mission series: Venera, Mars) and ``Spacecraft``
+    (the model) for a GCAT object.  GCAT's program column often names the spacecraft
+    model instead (``3MV``, ``4V-1A``, ``3M``: a code with a digit in it); then the
+    series comes from the object's name and the code is the spacecraft, so that
+    ``--program Venera`` finds GCAT's Venera probes as it finds Astronautix's."""
+    if program and any(ch.isdigit() for ch in program):
+        series = series_of(name)
+        if series:
+            return series, program
+    return program, None
+
+
 def item_pairs(obj: GcatObject, catalog: GcatCatalog) -> list[tuple[str, str | None]]:
+    program, spacecraft = program_and_spacecraft(obj.name, obj.program)
     end = obj.end_date
     decay = end.first_day.isoformat() if end is not None and end.first_day and \
         end.first_day == end.last_day else None
     return [
         ("Payload", obj.name),
         ("Nation", catalog.state_name(obj.state)),
-        ("Program", obj.program),
+        ("Program", program),
         ("Class", obj.object_class),
         ("Type", obj.category),
+        ("Spacecraft", spacecraft),
         ("Decay Date", decay),
         ("USAF Sat Cat", str(obj.satcat) if obj.satcat is not None else None),
         ("COSPAR", astronautix_cospar(obj.piece)),
@@ -313,11 +340,21 @@ def item_line(obj: GcatObject, catalog: GcatCatalog) -> str:
     return line.rstrip(" ")
 
 
+def _launch_item_name(launch: GcatLaunch) -> str:
+    return launch.flight or launch.mission or f"{launch.lv_type or 'Launch'} {launch.tag}"
+
+
+def launch_item_pairs(launch: GcatLaunch) -> list[tuple[str, str | None]]:
+    """The fields of a launch's only item when psatcat lists no payload for it: the
+    payload as GCAT's mission names it, the program as its flight's series."""
+    return [("Payload", launch.mission or _launch_item_name(launch)),
+            ("Program", series_of(launch.flight))]
+
+
 def launch_item_line(launch: GcatLaunch) -> str:
     """The item of a launch with no payload in psatcat (a failure, mostly)."""
-    name = launch.flight or launch.mission or f"{launch.lv_type or 'Launch'} {launch.tag}"
-    pairs = [("Payload", launch.mission or name)]
-    return f"· {_title(name)} - . {_fields(pairs)}".rstrip(" ")
+    return f"· {_title(_launch_item_name(launch))} - . " \
+           f"{_fields(launch_item_pairs(launch))}".rstrip(" ")
 
 
 def render_launch(launch: GcatLaunch, catalog: GcatCatalog, eol: str = "\n") -> str:
@@ -360,9 +397,8 @@ def expected_facts(launch: GcatLaunch, catalog: GcatCatalog) -> dict[str, Any]:
     payloads = catalog.payloads_of(launch)
     items = [{k: clean(v) for k, v in item_pairs(p, catalog) if clean(v) is not None}
              | ({"Summary": f"{clean(p.comment)}."} if clean(p.comment) else {})
-             for p in payloads] or [{"Payload": clean(launch.mission or launch.flight
-                                                      or f"{launch.lv_type or 'Launch'} "
-                                                         f"{launch.tag}")}]
+             for p in payloads] or [{k: clean(v) for k, v in launch_item_pairs(launch)
+                                     if clean(v) is not None}]
     return {"date": date_text(first, last) if first and last else "0001",
             "time": launch.date.time, "outcome": launch.code.outcome if launch.code and
             launch.code.outcome == "failure" else "success",
