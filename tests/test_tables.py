@@ -67,7 +67,7 @@ def test_json_and_ndjson_streams_read_back(records: list[dict[str, int]], chunk:
 
 
 def test_json_text_writes_dates_and_refuses_nan() -> None:
-    assert json_text({"d": dt.date(1960, 10, 10)}) == '{"d": "1960-10-10"}'
+    assert json_text({"d": dt.date(1960, 10, 10)}) == '{"d":"1960-10-10"}'
     try:
         json_text({"x": float("nan")})
     except ValueError:

@@ -657,7 +657,7 @@ def test_openapi_document_covers_the_api(client: TestClient) -> None:
     assert params == {"from", "to", "site", "complex", "family", "vehicle", "configuration",
                       "program", "nation", "agency", "type", "outcome", "failed_stage", "cospar",
                       "satcat", "q", "kind", "source", "state", "code", "ordering", "limit",
-                      "offset", "facets"}
+                      "offset", "facets", "format"}
     for methods in document["paths"].values():
         assert list(methods) == ["get"]
         responses = methods["get"]["responses"]

@@ -48,8 +48,10 @@ PAYLOAD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("apogee_km", "float"), ("perigee_km", "float"), ("inclination_deg", "float"),
     ("period_min", "float"), ("duration_days", "float"), ("summary", "str"),
     ("narrative", "str"))
-#: A search hit.
-HIT_COLUMNS = ("rank", "item_id", "entry_id", "name", "date", "score", "snippet")
+#: The reconciliation report (``kosmochron reconcile --format csv``, its web download):
+#: one row per field of each launch two sources tell.
+RECONCILE_COLUMNS = ("date", "gcat_tag", "matched_by", "how", "field", "payload",
+                     "astronautix", "gcat", "verdict", "note", "citation", "gcat_citation")
 
 #: Rows per chunk of a streamed table: big enough to be cheap, small enough to stream.
 CHUNK_ROWS = 500
@@ -119,7 +121,8 @@ def _json_default(value: object) -> object:
 
 def json_text(record: object) -> str:
     """One record as compact JSON (dates as ISO text; never NaN or Infinity)."""
-    return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default)
+    return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default,
+                      separators=(",", ":"))
 
 
 def json_chunks(records: Iterable[str], chunk: int = CHUNK_ROWS) -> Iterator[str]:
@@ -148,17 +151,10 @@ def ndjson_chunks(records: Iterable[str], chunk: int = CHUNK_ROWS) -> Iterator[s
         yield "".join(parts)
 
 
-def format_chunks(fmt: str, columns: Sequence[str], rows: Iterable[Sequence[object]] | None,
-                  records: Iterable[str] | None) -> Iterator[str]:
-    """A table in ``fmt``: CSV from ``rows``, JSON or NDJSON from serialised ``records``."""
-    if fmt == "csv":
-        if rows is None:
-            raise ValueError("a CSV table needs rows")
-        return csv_chunks(columns, rows)
-    if records is None:
-        raise ValueError(f"{fmt} needs records")
-    if fmt == "json":
-        return json_chunks(records)
-    if fmt == "ndjson":
-        return ndjson_chunks(records)
-    raise ValueError(f"bad format {fmt!r}: expected one of {', '.join(ROW_FORMATS)}")
+def reconcile_rows(report: dict[str, Any]) -> Iterator[list[object]]:
+    """The rows of :data:`RECONCILE_COLUMNS` of a reconciliation report."""
+    for launch in report["launches"]:
+        for f in launch["fields"]:
+            yield [launch["date"], launch["tag"], launch["matched_by"], launch["how"],
+                   f["field"], f["payload"], f["astronautix"], f["gcat"], f["verdict"],
+                   f["note"], launch["citation"], launch["gcat_citation"]]

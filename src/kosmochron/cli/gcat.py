@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..gcat import GCAT_CITATION, GCAT_LICENCE
 from ..store import open_store
+from ..tables import RECONCILE_COLUMNS, reconcile_rows
 from .common import Db, err_console, write_csv
 
 ATTRIBUTION = f"{GCAT_CITATION}, {GCAT_LICENCE}"
@@ -104,16 +105,9 @@ def reconcile(
         sys.stdout.write("".join(text_report(report)))
 
 
-CSV_COLUMNS = ("date", "gcat_tag", "matched_by", "how", "field", "payload", "astronautix",
-               "gcat", "verdict", "note", "citation", "gcat_citation")
-
-
-def csv_rows(report: dict[str, Any]) -> Iterator[list[object]]:
-    for launch in report["launches"]:
-        for f in launch["fields"]:
-            yield [launch["date"], launch["tag"], launch["matched_by"], launch["how"],
-                   f["field"], f["payload"], f["astronautix"], f["gcat"], f["verdict"],
-                   f["note"], launch["citation"], launch["gcat_citation"]]
+#: The report's table (one row per field compared), as the web UI's download has it.
+CSV_COLUMNS = RECONCILE_COLUMNS
+csv_rows = reconcile_rows
 
 
 def _value(value: object) -> str:

@@ -334,22 +334,25 @@ class Store:
         return rows.stream(self.engine, self.ordered_ids(filter, order) if ids is None else ids,
                            fetch)
 
-    def payload_records(self, filter: LaunchFilter, *,
-                        order: str = "date") -> Iterator[dict[str, Any]]:
-        """:meth:`payloads`' records of every matching entry in ``order``, a batch at a time."""
+    def payload_records(self, filter: LaunchFilter, *, order: str = "date",
+                        ids: Sequence[int] | None = None) -> Iterator[dict[str, Any]]:
+        """:meth:`payloads`' records of every matching entry (or of ``ids``) in ``order``,
+        a batch at a time."""
         from . import rows
 
-        return rows.stream(self.engine, self.ordered_ids(filter, order), rows.payload_records)
+        return rows.stream(self.engine, self.ordered_ids(filter, order) if ids is None
+                           else ids, rows.payload_records)
 
-    def launches_json_all(self, filter: LaunchFilter, *,
-                          order: str = "date") -> Iterator[LaunchJSON]:
-        """:meth:`launches_json` of every matching entry, a batch at a time."""
+    def launches_json_all(self, filter: LaunchFilter, *, order: str = "date",
+                          ids: Sequence[int] | None = None) -> Iterator[LaunchJSON]:
+        """:meth:`launches_json` of every matching entry (or of ``ids``), a batch at a time."""
         from . import rows
 
         def fetch(conn: Connection, batch: Sequence[int]) -> list[LaunchJSON]:
             return self._launches_json(conn, query.rows_by_id(conn, batch))
 
-        return rows.stream(self.engine, self.ordered_ids(filter, order), fetch)
+        return rows.stream(self.engine, self.ordered_ids(filter, order) if ids is None
+                           else ids, fetch)
 
     def launches_json(self, filter: LaunchFilter, *, order: str = "date", limit: int | None = None,
                       offset: int = 0) -> list[LaunchJSON]:

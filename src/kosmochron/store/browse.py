@@ -271,24 +271,34 @@ def stored_source(conn: Connection, identity: str) -> tuple[bytes, str]:
 
 
 def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:
-    """Every entity of a kind with its number of launches."""
+    """Every entity of a kind with its numbers of launches, payloads and failed launches
+    (launches that count; a payload's own entities, such as its program, count the
+    launches and payloads they are named for).  One grouped pass over the launches per
+    number, not a count per entity: a kind can have thousands (GCAT's agencies)."""
     if kind not in ENTITY_TABLES:
         raise choice_error("entity kind", kind, list(ENTITY_TABLES))
     table = ENTITY_TABLES[kind]
+    launch = entries.c.kind == "launch"
+    failed = sa.case((entries.c.outcome == "failure", entries.c.id))
+    with_items = items.join(entries, entries.c.id == items.c.entry_id)
     if kind in _ENTRY_ENTITY:
-        column = getattr(entries.c, _ENTRY_ENTITY[kind])
-        launches = (sa.select(sa.func.count()).where(column == table.c.id,
-                                                     entries.c.kind == "launch")
-                    .scalar_subquery())
+        key: Any = getattr(entries.c, _ENTRY_ENTITY[kind])
+        counts = sa.select(key, sa.func.count(), sa.func.count(failed)).where(launch)
+        payloads = sa.select(key, sa.func.count()).select_from(with_items).where(launch)
     else:
-        item_column = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
-        launches = (sa.select(sa.func.count(sa.distinct(items.c.entry_id)))
-                    .select_from(items.join(entries, entries.c.id == items.c.entry_id))
-                    .where(item_column == table.c.id, entries.c.kind == "launch")
-                    .scalar_subquery())
-    rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug,
-                                  launches.label("launches")).order_by(table.c.name))
-    return [dict(r._mapping) for r in rows]
+        key = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
+        counts = (sa.select(key, sa.func.count(sa.distinct(items.c.entry_id)),
+                            sa.func.count(sa.distinct(failed)))
+                  .select_from(with_items).where(launch))
+        payloads = sa.select(key, sa.func.count()).select_from(with_items).where(launch)
+    launched = {k: (int(n), int(f)) for k, n, f in conn.execute(
+        counts.where(key.is_not(None)).group_by(key))}
+    carried: dict[Any, Any] = dict(conn.execute(payloads.where(key.is_not(None))
+                                                .group_by(key)).all())
+    rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.slug).order_by(table.c.name))
+    return [{"id": id_, "name": name, "slug": slug, "launches": launched.get(id_, (0, 0))[0],
+             "payloads": int(carried.get(id_, 0)), "failures": launched.get(id_, (0, 0))[1]}
+            for id_, name, slug in rows]
 
 
 def timeline(conn: Connection, f: LaunchFilter, limit: int | None = 5000) -> list[dict[str, Any]]:

@@ -34,14 +34,25 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ..export import diagnostic_json, entry_json
 from ..render import render_entry
-from ..store import FACETS, INT_MAX, LaunchFilter, LaunchJSON, StatRow, Store, StoredEntry
+from ..store import (
+    FACETS,
+    INT_MAX,
+    LaunchFilter,
+    LaunchJSON,
+    SearchHit,
+    StatRow,
+    Store,
+    StoredEntry,
+)
 from ..validate import RULE_IDS
+from . import downloads
 from .params import (
     API,
     FACETS_PATTERN,
     Dimension,
     EntityKind,
     FilterDep,
+    FormatDep,
     Id,
     Limit,
     Offset,
@@ -118,13 +129,17 @@ def index(request: Request) -> FastJSONResponse:
 
 @api.get("/launches", summary="Launches, filtered, sorted and paged",
          responses=_ok("LaunchPage", "A page of launches."))
-def launches(request: Request, store: StoreDep, f: FilterDep, ordering: OrderingParam = "date",
-             limit: Limit = 50, offset: Offset = 0,
+def launches(request: Request, store: StoreDep, f: FilterDep, fmt: FormatDep,
+             ordering: OrderingParam = "date", limit: Limit = 50, offset: Offset = 0,
              facets: Annotated[str | None, Query(pattern=FACETS_PATTERN, description=(
                  f"Comma-separated facets to count over all matches: {', '.join(FACETS)}."
-             ))] = None) -> FastJSONResponse:
+             ))] = None) -> Response:
     """Each result is an entry in the JSON contract plus its id, source, url and payload ids."""
     with store_errors(422):
+        if fmt != "json":
+            return downloads.respond(downloads.launches(
+                store, f, ordering, "launches", lambda i: _url(request, f"/launches/{i}"),
+                downloads.window(request, limit, offset)), fmt)
         found = store.launches_json(f, order=ordering, limit=limit, offset=offset)
         body = _page(request, store.count(f), offset, limit,
                      [_launch_listed(request, s) for s in found])
@@ -153,9 +168,13 @@ def launch(request: Request, store: StoreDep, launch_id: Id) -> FastJSONResponse
 
 @api.get("/payloads", summary="Payloads of the matching launches, paged",
          responses=_ok("PayloadPage", "A page of payloads in launch order."))
-def payloads(request: Request, store: StoreDep, f: FilterDep, limit: Limit = 50,
-             offset: Offset = 0) -> FastJSONResponse:
+def payloads(request: Request, store: StoreDep, f: FilterDep, fmt: FormatDep,
+             limit: Limit = 50, offset: Offset = 0) -> Response:
     with store_errors(422):
+        if fmt != "json":
+            return downloads.respond(downloads.payloads(
+                store, f, "payloads", lambda r: _payload(request, r),
+                downloads.window(request, limit, offset)), fmt)
         rows, total = store.payloads(f, limit=limit, offset=offset)
     return FastJSONResponse(_page(request, total, offset, limit,
                               [_payload(request, r) for r in rows]))
@@ -202,12 +221,16 @@ def payload(request: Request, store: StoreDep, payload_id: Id) -> FastJSONRespon
 @api.get("/payloads/{payload_id}/events", summary="A payload's events, from its narrative",
          responses=_ok("EventList", "Arrivals, orbit insertions, flybys, landings, "
                                     "separations, losses of contact and re-entries."))
-def payload_events(request: Request, store: StoreDep, payload_id: Id) -> FastJSONResponse:
+def payload_events(request: Request, store: StoreDep, payload_id: Id,
+                   fmt: FormatDep) -> Response:
     """Each event with its kind, date (and precision), body, flyby distance and the span
     of the narrative that tells it; read from the narrative on the first request."""
     with store_errors(404):
         name = store.payload(payload_id)["name"]
         found = store.payload_events(payload_id)
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records(
+            f"payload-{payload_id}-events", [e.to_json() for e in found]), fmt)
     return FastJSONResponse({"payload_id": payload_id, "name": name,
                          "url": _url(request, f"/payloads/{payload_id}/events"),
                          "count": len(found), "results": [e.to_json() for e in found]})
@@ -238,13 +261,13 @@ def payload_transfer(request: Request, store: StoreDep, payload_id: Id,
 
 @api.get("/search", summary="Full-text search, counted, filtered, sorted and paged",
          responses=_ok("SearchPage", "Hits, best first (or by date), with marked snippets."))
-def search(request: Request, store: StoreDep, f: FilterDep,
+def search(request: Request, store: StoreDep, f: FilterDep, fmt: FormatDep,
            q: Annotated[str, Query(description='Words that must all occur; "quoted phrases" '
                                                "stay together.")],
            ordering: Annotated[Literal["rank", "date", "-date"], Query(
                description="rank: best first; date: by launch date ('-' reverses).")] = "rank",
            limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 20,
-           offset: Offset = 0) -> FastJSONResponse:
+           offset: Offset = 0) -> Response:
     """The hits among the entries the launch filters select (every entry when none is
     given, events too unless ``kind`` says); ``count`` is how many there are.
     ``snippet`` marks matches with « », ``snippet_html`` is escaped HTML with <mark>."""
@@ -252,29 +275,40 @@ def search(request: Request, store: StoreDep, f: FilterDep,
     among = replace(f, text=None, kind=f.kind if "kind" in request.query_params else None)
     chosen = None if among == LaunchFilter(kind=None) else among
     with store_errors(422):
+        if fmt != "json":
+            return downloads.respond(downloads.hits(
+                store, text, chosen, ordering, "search", lambda h: _hit(request, h),
+                downloads.window(request, limit, offset)), fmt)
         count = store.search_count(text, filter=chosen)
         hits = store.search(text, limit, offset, filter=chosen, order=ordering)
-    results = [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
-                "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text(),
-                "snippet_html": h.snippet_html(), "url": _url(request, f"/launches/{h.entry_id}"),
-                "payload_url": _url(request, f"/payloads/{h.item_id}")} for h in hits]
+    results = [_hit(request, h) for h in hits]
     return FastJSONResponse({"query": q, **_page(request, count, offset, limit, results)})
+
+
+def _hit(request: Request, h: SearchHit) -> dict[str, Any]:
+    return {"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
+            "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text(),
+            "snippet_html": h.snippet_html(), "url": _url(request, f"/launches/{h.entry_id}"),
+            "payload_url": _url(request, f"/payloads/{h.item_id}")}
 
 
 @api.get("/stats", summary="Launches, failures and success rates per group",
          responses=_ok("Stats", "One row per group, and the failed stages over all."))
-def stats(store: StoreDep, f: FilterDep, by: Annotated[Dimension, Query(
+def stats(store: StoreDep, f: FilterDep, fmt: FormatDep, by: Annotated[Dimension, Query(
         description="What to group by.")] = "family",
           definition: Annotated[Literal["launch", "mission"], Query(
               description="launch: the launch outcome (FAILURE: in the header); mission: "
               "GCAT's result per linked payload (then `launches` counts payloads).")]
-          = "launch") -> FastJSONResponse:
+          = "launch") -> Response:
     """Success rates come with their Wilson and Jeffreys 95% intervals, honest for small
     groups; ``score`` sums the launches' success scores (GCAT's partial scores, else 1 per
     success); ``longest_streak`` is the longest run of successes, dated."""
     with store_errors(422):
         rows = store.stats(by, f, definition=definition, streaks=True)
         stages = store.failed_stages(f)
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records(
+            f"stats-by-{by}", [_stat(r) for r in rows]), fmt)
     return FastJSONResponse({"by": by, "results": [_stat(r) for r in rows],
                              "failed_stages": stages})
 
@@ -288,13 +322,13 @@ RuleId = StrEnum("RuleId", {name: name for name in sorted({*RULE_IDS, *RULE_IDS.
          responses={**_ok("Findings", "Findings with counts by rule and severity."),
                     503: _error("The report is still being checked (after an ingest or a "
                                 "start): try again after Retry-After seconds.")})
-def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
+def findings(request: Request, store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
         description="Only these rule ids or families (repeatable).")] = None,
              min_severity: Annotated[Severity, Query(
                  description="The lowest severity to list.")] = "info",
              launch_id: Annotated[int | None, Query(
                  ge=1, le=INT_MAX, description="Only this launch's findings.")] = None,
-             limit: Limit = 50, offset: Offset = 0) -> FastJSONResponse:
+             limit: Limit = 50, offset: Offset = 0, fmt: FormatDep = "json") -> Response:
     """Orbits against Kepler (with the central body), unit pairs, dates, designators,
     the GCAT crosswalk: each finding with the evidence it used."""
     if launch_id is None:
@@ -305,26 +339,39 @@ def findings(store: StoreDep, rule: Annotated[list[RuleId] | None, Query(
     for f in found:
         counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
         counts[f.rule][f.severity] += 1
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records(
+            "findings", [f.to_json() for f in found][downloads.window(request, limit, offset)],
+            downloads.FINDING_COLUMNS), fmt)
     return FastJSONResponse({"count": len(found), "counts": counts,
                              "results": [f.to_json() for f in found[offset:offset + limit]]})
 
 
 @api.get("/entities/{kind}", summary="Sites, families, programs … with launch counts",
          responses=_ok("EntityList", "Every entity of the kind, by name."))
-def entities(request: Request, store: StoreDep, kind: EntityKind) -> FastJSONResponse:
-    rows = store.entity_counts(kind)
-    return FastJSONResponse({"kind": kind, "count": len(rows), "results": [
-        {**r, "url": _url(request, f"/entities/{kind}/{quote(r['slug'], safe='')}")}
-        for r in rows]})
+def entities(request: Request, store: StoreDep, kind: EntityKind,
+             fmt: FormatDep) -> Response:
+    """Each with its launches, the payloads they carried and its failed launches."""
+    rows = [{**r, "url": _url(request, f"/entities/{kind}/{quote(r['slug'], safe='')}")}
+            for r in store.entity_counts(kind)]
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records(f"{kind}-list", rows), fmt)
+    return FastJSONResponse({"kind": kind, "count": len(rows), "results": rows})
 
 
 @api.get("/entities/{kind}/{slug}", summary="One entity: its statistics and launches",
          responses=_ok("EntityDetail", "The entity, its statistics and a page of launches."))
 def entity(request: Request, store: StoreDep, kind: EntityKind, slug: str,
-           ordering: OrderingParam = "date", limit: Limit = 50,
-           offset: Offset = 0) -> FastJSONResponse:
+           fmt: FormatDep, ordering: OrderingParam = "date", limit: Limit = 50,
+           offset: Offset = 0) -> Response:
+    """In another format than json: the entity's launches (every one, or the page)."""
     with store_errors(404):
         found = store.entity(kind, slug)
+        if fmt != "json":
+            return downloads.respond(downloads.launches(
+                store, LaunchFilter.from_options(**{kind: found["slug"]}), ordering,
+                f"{kind}-{found['slug']}", lambda i: _url(request, f"/launches/{i}"),
+                downloads.window(request, limit, offset)), fmt)
         row = store.entity_stats(kind, slug)
         page, total = store.entity_launches(kind, slug, order=ordering, limit=limit,
                                             offset=offset)

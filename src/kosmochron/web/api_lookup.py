@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from ..store import Store
-from .params import API, StoreDep, known_parameters
+from . import downloads
+from .params import API, FormatDep, StoreDep, known_parameters
 from .schemas import INT, OINT, OSTR, STR, _arr, _error, _obj, _ok, _ref
 from .state import FastJSONResponse, HttpError
 
@@ -61,7 +62,7 @@ def _matches(request: Request, store: Store, q: str) -> list[dict[str, Any]]:
 
 @lookup_api.get("/lookup", summary="What an identifier names",
                 responses=_ok("Lookup", "The launches it names, and entities by name."))
-def lookup(request: Request, store: StoreDep, q: Identifier) -> FastJSONResponse:
+def lookup(request: Request, store: StoreDep, q: Identifier, fmt: FormatDep) -> Response:
     """The launches (one for an identifier, several for a name many payloads share), each
     on the entry that counts for it, with the payload when the identifier names one;
     ``entities`` are the sites, vehicles, programs … whose names match."""
@@ -70,6 +71,8 @@ def lookup(request: Request, store: StoreDep, q: Identifier) -> FastJSONResponse
     named = [{"kind": m.kind, "name": m.name, "slug": m.slug, "exact": m.exact,
               "url": f"{base}{API}/entities/{m.kind}/{quote(m.slug, safe='')}"}
              for m in store.find_entities(q)]
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records("lookup", results), fmt)
     return FastJSONResponse({"query": q, "count": len(results), "results": results,
                              "entities": named})
 

@@ -12,9 +12,19 @@ from typing import Annotated, Any, Literal, get_args
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from ..store import CADENCE_GROUPS, GCAT_CITATION
-from .params import API, Dimension, FilterDep, StoreDep, known_parameters, store_errors
+from . import downloads
+from .params import (
+    API,
+    Dimension,
+    FilterDep,
+    FormatDep,
+    StoreDep,
+    known_parameters,
+    store_errors,
+)
 from .schemas import INT, NUM, ONUM, OSTR, STR, _arr, _error, _obj, _ok, _opt, _ref
 from .state import FastJSONResponse
 
@@ -55,44 +65,52 @@ By = Annotated[Dimension, Query(description="The groups: each counts its own lau
 
 @statistics_api.get("/stats/streaks", summary="Longest runs of successes per group",
                     responses=_ok("Streaks", "Each group's longest and current streak."))
-def streaks(store: StoreDep, f: FilterDep, by: By = "family") -> FastJSONResponse:
+def streaks(store: StoreDep, f: FilterDep, fmt: FormatDep, by: By = "family") -> Response:
     """Longest first; ``from``/``to`` date the streak's first and last launch."""
     with store_errors(422):
         rows = store.streaks(by, f)
-    return FastJSONResponse({"by": by, "results": [r.to_json() for r in rows]})
+    return _rows(fmt, f"streaks-by-{by}", [r.to_json() for r in rows], {"by": by})
 
 
 @statistics_api.get("/stats/learning-curve", summary="Success by flight number",
                     responses=_ok("LearningCurve", "Flights 1–step, step+1–2·step, …"))
-def learning_curve(store: StoreDep, f: FilterDep, by: By = "family",
+def learning_curve(store: StoreDep, f: FilterDep, fmt: FormatDep, by: By = "family",
                    step: Annotated[int, Query(ge=1, le=100, description=(
-                       "Flights per step."))] = 5) -> FastJSONResponse:
+                       "Flights per step."))] = 5) -> Response:
     """Each group's launches are numbered from its own first flight; a step counts the
     flights with those numbers over every group (``vehicles``: how many reached it).
     Flights past 10 steps are one last open step."""
     with store_errors(422):
         steps = store.learning_curve(by, f, size=step, most=step * 10)
-    return FastJSONResponse({"by": by, "step": step,
-                             "results": [s.to_json() for s in steps]})
+    return _rows(fmt, f"learning-curve-by-{by}", [s.to_json() for s in steps],
+                 {"by": by, "step": step})
 
 
 @statistics_api.get("/stats/cadence", summary="Launches per year and group",
                     responses=_ok("Cadence", "Launches and failures per year and group."))
-def cadence(store: StoreDep, f: FilterDep, by: Annotated[CadenceGroup, Query(
+def cadence(store: StoreDep, f: FilterDep, fmt: FormatDep, by: Annotated[CadenceGroup, Query(
         description="What to stack by (state: GCAT's launching state).")] = "family"
-            ) -> FastJSONResponse:
+            ) -> Response:
     with store_errors(422):
         cells = store.cadence(by, f)
-    return FastJSONResponse({"by": by, "results": [c.to_json() for c in cells]})
+    return _rows(fmt, f"cadence-by-{by}", [c.to_json() for c in cells], {"by": by})
 
 
 @statistics_api.get("/stats/failures", summary="Failed launches by stage",
                     responses=_ok("FailuresByStage", "Stages in order, codes in words."))
-def failures(store: StoreDep, f: FilterDep) -> FastJSONResponse:
+def failures(store: StoreDep, f: FilterDep, fmt: FormatDep) -> Response:
     """``stage`` as the record writes it (``3``, ``S``), ``stage_text`` in words."""
     with store_errors(422):
         rows = store.failures_by_stage(f)
-    return FastJSONResponse({"results": [r.to_json() for r in rows]})
+    return _rows(fmt, "failures-by-stage", [r.to_json() for r in rows], {})
+
+
+def _rows(fmt: str, name: str, results: list[dict[str, Any]],
+          head: dict[str, Any]) -> Response:
+    """The results as JSON (after ``head``), or as a CSV or NDJSON table (issue 13)."""
+    if fmt != "json":
+        return downloads.respond(downloads.Table.of_records(name, results), fmt)
+    return FastJSONResponse({**head, "results": results})
 
 
 @statistics_api.get("/sites.geojson", summary="Launch sites with coordinates, as GeoJSON",

@@ -66,6 +66,11 @@ class App(FastAPI):
                 SCHEMAS | STATISTICS_SCHEMAS | LOOKUP_SCHEMAS)
             for methods in document["paths"].values():
                 for op in methods.values():
+                    if any(p["name"] == "format" for p in op.get("parameters", [])):
+                        # A collection in the other row formats (issue 13).
+                        op["responses"]["200"].setdefault("content", {}).update({
+                            "text/csv": {"schema": STR},
+                            "application/x-ndjson": {"schema": STR}})
                     op["responses"]["200"]["headers"] = {
                         "ETag": {"description": "Revalidate with If-None-Match.",
                                  "schema": STR}}

@@ -16,8 +16,6 @@ Chart options travel in the query string next to the filters: ``stack`` (cadence
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +27,8 @@ from markupsafe import Markup
 
 from ..stats import describe_failed_stage
 from ..store import CADENCE_GROUPS, LaunchFilter, QueryError, Store
-from . import filters, timelines
+from ..tables import csv_chunks
+from . import downloads, filters, timelines
 from .cadence_charts import Cell, cadence_svg
 from .chartkit import count
 from .map import SitePoint, site_map_svg
@@ -147,11 +146,12 @@ class Figure:
                 "rows": self.rows, "downloads": self.downloads}
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        """The rows as CSV, through the one CSV writer (:mod:`kosmochron.tables`)."""
+        return "".join(csv_chunks(self.columns, self.rows))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as records keyed by the columns (the JSON and NDJSON downloads)."""
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
 Builder = Callable[[Context], Figure]
@@ -332,7 +332,7 @@ def build(name: str, ctx: Context, download_params: Mapping[str, str]) -> Figure
     query = urlencode({k: v for k, v in download_params.items() if v})
     suffix = f"?{query}" if query else ""
     fig.downloads = {ext: ctx.url(f"/charts/{name}.{ext}", None) + suffix
-                     for ext in ("svg", "csv")}
+                     for ext in ("svg", "csv", "json", "ndjson")}
     return fig
 
 
@@ -390,6 +390,26 @@ def chart_svg(request: Request, name: str, store: Store = Depends(get_store)) ->
         return _error(error)
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + fig.svg,
                     media_type="image/svg+xml", headers=_attachment(f"kosmochron-{name}.svg"))
+
+
+@router.get("/charts/{name}.json")
+def chart_json(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
+    """The chart's data as a JSON list of records keyed by its table's columns."""
+    return _rows(request, store, name, "json")
+
+
+@router.get("/charts/{name}.ndjson")
+def chart_ndjson(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
+    """The chart's data, one record per line."""
+    return _rows(request, store, name, "ndjson")
+
+
+def _rows(request: Request, store: Store, name: str, fmt: str) -> Response:
+    try:
+        fig = _download(request, store, name)
+    except HttpError as error:
+        return _error(error)
+    return downloads.respond(downloads.Table.of_records(name, fig.records(), fig.columns), fmt)
 
 
 @router.get("/charts/{name}.csv")

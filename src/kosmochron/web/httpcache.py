@@ -107,6 +107,15 @@ def _header(scope: Scope, name: bytes) -> str | None:
                 None)
 
 
+def _accept(scope: Scope, path: str) -> str:
+    """What of the Accept header an API answer depends on: a collection answers CSV or
+    NDJSON when asked so (issue 13), so a kept JSON answer must not serve that ask."""
+    if not path.startswith("/api/"):
+        return ""
+    accept = _header(scope, b"accept") or ""
+    return next((t for t in ("csv", "ndjson", "jsonl") if t in accept), "")
+
+
 async def _send_whole(send: Send, status: int, headers: list[tuple[bytes, bytes]],
                       body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -181,7 +190,7 @@ class ReadOnlyCache:
         version = await _data_version(scope["app"].state.store)
         etag = None
         if path.startswith("/api/"):
-            etag = self._etag(version, path, query)
+            etag = self._etag(version, path, f"{query}|{_accept(scope, path)}")
             if etag_matches(_header(scope, b"if-none-match"), etag):
                 await _send_whole(send, 304, [(b"etag", etag.encode()),
                                               (b"cache-control", b"no-cache")], b"")
@@ -189,7 +198,7 @@ class ReadOnlyCache:
         key: Key | None = None
         if keep and self.responses is not None:
             key = (version, scope.get("scheme", "http"), _header(scope, b"host") or "",
-                   str(scope.get("root_path", "")), path, query)
+                   str(scope.get("root_path", "")), path, query, _accept(scope, path))
             kept = self.responses.get(key)
             if kept is not None:
                 await _send_whole(send, kept.status, list(kept.headers),

@@ -118,17 +118,38 @@ def chips(chosen: filters.Selection, here: Here, keep: Pairs) -> list[tuple[str,
             for k, vs in chosen.values.items() for v in vs]
 
 
-def sort_links(here: Here, base: Pairs, current: str) -> list[dict[str, Any]]:
+def sort_links(here: Here, base: Pairs, current: str,
+               columns: tuple[tuple[str, str], ...] = COLUMNS, default: str = "date",
+               first: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Each table column's heading, its link (the other direction when it is the
-    current sort) and its ``aria-sort``."""
+    current sort; ``first`` columns start with their largest values) and its
+    ``aria-sort``."""
     found = []
-    for key, heading in COLUMNS:
+    for key, heading in columns:
         state = "ascending" if current == key else "descending" if current == f"-{key}" \
             else None
-        target = f"-{key}" if current == key else key
+        if state is None:
+            target = f"-{key}" if key in first else key
+        else:
+            target = key if current.startswith("-") else f"-{key}"
         found.append({"key": key, "heading": heading, "aria_sort": state or "none",
-                      "url": here(base + ([("sort", target)] if target != "date" else []))})
+                      "url": here(base + ([("sort", target)] if target != default else []))})
     return found
+
+
+#: The columns an entity list sorts by; counts start with the largest.
+ENTITY_COLUMNS = (("name", "Name"), ("launches", "Launches"), ("payloads", "Payloads"),
+                  ("failures", "Failures"))
+ENTITY_SORTS = tuple(s for key, _ in ENTITY_COLUMNS for s in (key, f"-{key}"))
+
+
+def sort_entities(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    """Entity rows by ``sort`` (``-launches``: most first), then by name."""
+    key = sort.lstrip("-")
+    by_name = sorted(rows, key=lambda r: str(r["name"]).casefold())
+    if key == "name":
+        return by_name[::-1] if sort.startswith("-") else by_name
+    return sorted(by_name, key=lambda r: int(r[key]), reverse=sort.startswith("-"))
 
 
 def view_links(here: Here, base: Pairs, view: str) -> list[dict[str, Any]]:

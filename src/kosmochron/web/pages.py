@@ -36,7 +36,16 @@ from ..stats import describe_failed_stage, wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry, UnknownValue
 from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
-from . import charts, figures, filters, finder, listing, timelines, transfer_charts
+from . import (
+    charts,
+    downloads,
+    figures,
+    filters,
+    finder,
+    listing,
+    timelines,
+    transfer_charts,
+)
 from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready
 from .timelines import Timeline
 
@@ -56,11 +65,12 @@ ENTITY_KINDS: dict[str, tuple[str, str]] = {
     "nation": ("Nation", "Nations"),
     "agency": ("Agency", "Agencies"),
     "state": ("State", "States"),
+    "type": ("Spacecraft type", "Spacecraft types"),
 }
 #: Source field key -> entity kind, for linking values to their entity pages.
 FIELD_ENTITIES = {"Launch Site": "site", "Launch Complex": "complex", "LV Family": "family",
                   "Launch Vehicle": "vehicle", "LV Configuration": "configuration",
-                  "Program": "program", "Nation": "nation", "Agency": "agency",
+                  "Program": "program", "Nation": "nation", "Agency": "agency", "Type": "type",
                   "State": "state"}
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
@@ -136,6 +146,10 @@ class Links:
         query = urlencode([(k, v) for k, v in pairs if v not in (None, "")])
         return self.path + (f"?{query}" if query else "")
 
+    def downloads(self) -> list[dict[str, str]]:
+        """This view's download links (CSV, JSON, NDJSON of every page)."""
+        return downloads.links(self.here, self.query)
+
     def static(self, name: str) -> str:
         return f"{self.root}/static/{name}"
 
@@ -181,8 +195,11 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
     first so ``/launches/14.json`` is not taken for a launch called ``14.json``."""
 
     def decorate(build: Builder) -> Builder:
-        def run(request: Request, store: Store) -> Page:
+        def run(request: Request, store: Store) -> Page | Response:
             try:
+                fmt = downloads.fmt_of(request)  # ?format=csv: the whole view, streamed
+                if fmt is not None:
+                    return downloads.view(build.__name__, request, store, fmt)
                 return build(request, store)
             except UnknownValue as exc:  # a mistyped filter value: did you mean …
                 raise filters.unknown_value(request.query_params, request.url.path,
@@ -191,6 +208,8 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
         def as_json(request: Request, store: StoreDep) -> Response:
             try:
                 page = run(request, store)
+                if isinstance(page, Response):
+                    return page
             except HttpError as error:
                 return FastJSONResponse(error.body(), status_code=error.status,
                                         headers=error.headers)
@@ -201,6 +220,8 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
         def as_html(request: Request, store: StoreDep) -> Response:
             try:
                 page = run(request, store)
+                if isinstance(page, Response):
+                    return page
             except HttpError as error:
                 return error_page(request, store, error)
             except Redirect as to:
@@ -284,7 +305,7 @@ def _chronology(request: Request, store: Store, links: Links,
         "at_keep": listing.kept(query, "page", "at"), "found": [], "years": [], "rows": [],
         "filter_keep": [(k, v) for k, v in listing.kept(query) if k in ("view", "sort",
                                                                          "per_page")],
-        "downloads": []}
+        "downloads": downloads.links(links.here, query)}
     context["listing"] = context  # what the list macros take
     if view == "table":
         ids = store.page_ids(chosen.filter, order=sort, limit=per_page, offset=offset)
@@ -361,7 +382,7 @@ def search_page(request: Request, store: Store) -> Page:
         "snippets": [Markup(h.snippet_html()) for h in found], "listing": listed,
         "filter_keep": [(k, v) for k, v in listing.kept(query)
                         if k in ("q", "sort", "per_page", "jump")],
-        "downloads": [], **listed})
+        "downloads": downloads.links(links.here, query) if q else [], **listed})
 
 
 def _entry_id(request: Request, store: Store) -> int:
@@ -546,13 +567,20 @@ def _kind(request: Request) -> str:
 
 @twin("/entities/{kind}", "/entities/{kind}.json")
 def entity_list(request: Request, store: Store) -> Page:
+    """Every entity of a kind with its launches, payloads and failures, sortable by each."""
     kind = _kind(request)
-    rows = store.entity_counts(kind)
-    rows.sort(key=lambda r: (-int(r["launches"]), str(r["name"]).lower()))
+    sort = listing.choice(request.query_params, "sort", listing.ENTITY_SORTS, "-launches")
+    rows = listing.sort_entities(store.entity_counts(kind), sort)
     plural = ENTITY_KINDS[kind][1]
-    return Page("entity_list.html", plural, {"kind": kind, "entities": rows},
+    links = Links(request, store)
+    base = listing.kept(request.query_params, "sort", "page")
+    return Page("entity_list.html", plural, {"kind": kind, "sort": sort, "entities": rows},
                 {"kind": kind, "label": ENTITY_KINDS[kind][0], "plural": plural,
-                 "entities": rows})
+                 "entities": rows, "sort": sort,
+                 "columns": listing.sort_links(links.here, base, sort, listing.ENTITY_COLUMNS,
+                                               "-launches", ("launches", "payloads",
+                                                             "failures")),
+                 "downloads": downloads.links(links.here, request.query_params)})
 
 
 @twin("/entities/{kind}/{slug}", "/entities/{kind}/{slug}.json")

@@ -168,7 +168,25 @@ async def launch_filter(
         state=text_value(state), launch_code=text_value(code))
 
 
+#: Accept header media types of the row formats, in the order they are looked for.
+ACCEPTED = (("text/csv", "csv"), ("application/x-ndjson", "ndjson"),
+            ("application/ndjson", "ndjson"), ("application/jsonl", "ndjson"))
+RowFormat = Literal["json", "csv", "ndjson"]
+
+
+async def row_format(request: Request, format: Annotated[RowFormat | None, Query(description=(
+        "json (the default: this page), or csv or ndjson: every match (every page unless "
+        "limit or offset is given), streamed; csv has the columns of kosmochron export's "
+        "tables.  Accept: text/csv or application/x-ndjson asks the same."))] = None) -> str:
+    """The format a collection answers in: ``format=``, else the Accept header."""
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "")
+    return next((fmt for media, fmt in ACCEPTED if media in accept), "json")
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+FormatDep = Annotated[str, Depends(row_format)]
 FilterDep = Annotated[LaunchFilter, Depends(launch_filter)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (at most 1000).")]
 Offset = Annotated[int, Query(ge=0, le=INT_MAX, description="Results to skip.")]

@@ -12,8 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..gcat import GCAT_CITATION, GCAT_LICENCE, GCAT_URL
 from ..store import Store
+from . import downloads
 from .pages import Page, twin
-from .params import API, StoreDep, known_parameters
+from .params import API, FormatDep, StoreDep, known_parameters
 from .schemas import _error
 from .state import FastJSONResponse
 
@@ -61,11 +62,15 @@ def reconcile_page(request: Request, store: Store) -> Page:
 
 @router.get(f"{API}/reconcile", response_class=FastJSONResponse, tags=["sources"],
             summary="Every launch two sources tell, field by field")
-def reconcile_api(store: StoreDep, source: Annotated[str | None, Query(
+def reconcile_api(store: StoreDep, fmt: FormatDep, source: Annotated[str | None, Query(
         description="Only this stored chronology (its path as stored).")] = None) -> Any:
     """For every launch a chronology and GCAT both tell: how the match was made, and each
     field (date, time, site, pad, family, vehicle, outcome, failed stage, payload names,
     designators, satellite numbers, orbits, decay dates) with both values, the verdict
     and both citations; then, per chronology, the launches GCAT lacks and the GCAT
-    launches of its period it lacks.  ``attribution`` credits GCAT."""
-    return FastJSONResponse(store.reconcile(source))
+    launches of its period it lacks.  ``attribution`` credits GCAT.  As CSV: one row per
+    field compared; as NDJSON: one record per launch (the web page's downloads too)."""
+    report = store.reconcile(source)
+    if fmt != "json":
+        return downloads.respond(downloads.reconcile_table(report), fmt)
+    return FastJSONResponse(report)
