@@ -311,9 +311,13 @@ class Store:
                  offset: int = 0) -> list[int]:
         """The ids of one page of the matching entries in ``order`` (a table view's page:
         no entry is parsed)."""
+        if self._cache is None or order not in ("date", "-date", "id", "-id"):
+            # A column's order (a name looked up per launch) is sorted for the page asked,
+            # not kept whole: the whole order of 100,000 launches costs twice a page.
+            return list(self._remember("page-ids", (order, limit, offset, filter.key()),
+                                       lambda conn: [row[0] for row in query.launch_rows(
+                                           conn, filter, order, limit, offset)]))
         with self.engine.connect() as conn:
-            if self._cache is None:
-                return [row[0] for row in query.launch_rows(conn, filter, order, limit, offset)]
             return list(self._ordered(conn, filter, order)[offset:offset + limit])
 
     def ordered_ids(self, filter: LaunchFilter, order: str = "date") -> Sequence[int]:

@@ -54,6 +54,8 @@ router = APIRouter(include_in_schema=False)
 static_dir = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
 PER_PAGE, MAX_PER_PAGE, SEARCH_PER_PAGE, FINDINGS_PER_PAGE = 50, 200, 20, 200
+#: Up to this many hits, a search's facets count the launches among them.
+SEARCH_FACET_HITS = 2000
 #: Entity kinds with pages: those a launch filter can select on.
 ENTITY_KINDS: dict[str, tuple[str, str]] = {
     "family": ("Vehicle family", "Vehicle families"),
@@ -338,7 +340,7 @@ def chronology(request: Request, store: Store) -> Page:
     listed = _chronology(request, store, links, chosen)
     facets = [filters.kind_counts(store, chosen), *filters.facets(store, chosen)]
     chart = timeline(store, links, chosen.filter, title="Timeline of the listed entries",
-                     params=chosen.params)
+                     params=chosen.params) if listed["view"] != "table" else None  # compact
     titles = [s["title"] for s in store.sources() if s["title"]]
     heading = titles[0] if len(titles) == 1 else "Chronology"
     data = {"filter": chosen.to_json(), **_listing_json(listed),
@@ -346,7 +348,8 @@ def chronology(request: Request, store: Store) -> Page:
     return Page("chronology.html", heading if not chosen.active else f"{heading} (filtered)",
                 data, {"heading": heading, "chosen": chosen, "facets": facets,
                        "removals": _remove_links(links, chosen),
-                       "timeline_svg": Markup(chart.svg), "timeline_binned": chart.bins is not None,
+                       "timeline_svg": Markup(chart.svg) if chart else "",
+                       "timeline_binned": chart is not None and chart.bins is not None,
                        **listed})
 
 
@@ -363,8 +366,11 @@ def search_page(request: Request, store: Store) -> Page:
     listed = finder.hits(store, query, links.here, q, chosen, SEARCH_PER_PAGE, MAX_PER_PAGE)
     named = finder.entities(store, q, links.url, list(ENTITY_KINDS)) \
         if q and listed["page"] == 1 else []
-    facets = [filters.kind_counts(store, filters.with_text(chosen, q)),
-              *filters.facets(store, filters.with_text(chosen, q))] if q else []
+    # Facets count the launches among the hits; for many hits, the selection's (as the
+    # chronology has them, and keeps them): counting tens of thousands of hits once per
+    # facet would take a second.
+    counted = filters.with_text(chosen, q) if listed["total"] <= SEARCH_FACET_HITS else chosen
+    facets = [filters.kind_counts(store, counted), *filters.facets(store, counted)] if q else []
     found = listed["hits"]
     data = {"q": q, "filter": chosen.to_json(), "total": listed["total"],
             "page": listed["page"], "pages": listed["pages"], "per_page": listed["per_page"],
@@ -372,6 +378,7 @@ def search_page(request: Request, store: Store) -> Page:
             "identifier": [{**c, "url": links.launch(c["id"], c["item_id"])}
                            for c in candidates], "entities": named,
             "facets": [f.to_json() for f in facets],
+            "facets_of_hits": listed["total"] <= SEARCH_FACET_HITS,
             "hits": [{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
                       "date_text": h.date_text, "rank": h.rank,
                       "snippet_html": h.snippet_html(), "snippet_text": h.snippet_text()}
@@ -379,6 +386,7 @@ def search_page(request: Request, store: Store) -> Page:
     return Page("search.html", f"Search: {q}" if q else "Search", data, {
         "candidates": data["identifier"], "named": named, "q": q, "chosen": chosen,
         "facets": facets, "removals": _remove_links(links, chosen),
+        "facets_of_hits": listed["total"] <= SEARCH_FACET_HITS,
         "snippets": [Markup(h.snippet_html()) for h in found], "listing": listed,
         "filter_keep": [(k, v) for k, v in listing.kept(query)
                         if k in ("q", "sort", "per_page", "jump")],
