@@ -10,12 +10,14 @@ SQLite, ``COPY`` on PostgreSQL) while the file streams through the parser.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,15 +25,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..gcatcodes import launch_tag_of_piece
-from ..model import Cospar, Diagnostic, Distance, Entry, Field, Mass
+from ..model import Cospar, Diagnostic, Distance, Entry, Mass
 from ..render import render_entry
 from ..source import SEED_NAME, ChronologyStream, open_stream
 from ..suggest import fold
 from . import crosswalk, merge, search
 from .db import BulkWriter
+from .packing import pack
+from .pipeline import Job, WriteBehind
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
-#: Called with (bytes read, entries so far) as the file streams in.
+#: Called with (bytes read, entries so far) as the file streams in, once those entries
+#: are written (in the thread that writes them, so it may read the connection).
 Progress = Callable[[int, int], None]
 BATCH_ENTRIES = 2000
 
@@ -52,12 +57,6 @@ class IngestResult:
 def source_identity(path: str | Path | None) -> str:
     """How a file is known in the database: its absolute path, or the seed's name."""
     return SEED_NAME if path is None else str(Path(path).resolve())
-
-
-def field_list(fields: list[Field]) -> str:
-    """The JSON stored in a row's ``fields`` column: every field in source order as
-    ``[key, value, line, column]`` (json.dumps' default, cached encoder is the fast one)."""
-    return json.dumps([[f.key, f.value, f.line, f.column] for f in fields])
 
 
 def slugify(name: str) -> str:
@@ -101,12 +100,13 @@ def _next_id(conn: Connection, table: sa.Table) -> int:
 ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
                  "date_precision", "date_start", "date_end", "time_utc", "site_id", "complex_id",
                  "lv_family_id", "vehicle_id", "configuration_id", "outcome", "failure",
-                 "failed_stage", "has_errors", "fields", "raw", "state_id", "launch_code")
+                 "failed_stage", "has_errors", "raw", "state_id", "launch_code", "launch_tag")
 ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", "mass_kg",
                 "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
                 "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
                 "cospar_gcat", "apogee_km", "perigee_km", "inclination_deg", "period_min",
-                "duration_days", "summary", "narrative", "fields", "cospar_launch", "name_key")
+                "duration_days", "summary", "narrative", "cospar_launch", "name_key")
+_RAW = ENTRY_COLUMNS.index("raw")
 DIAGNOSTIC_COLUMNS = ("source_id", "entry_id", "severity", "line", "column", "message")
 
 
@@ -157,8 +157,9 @@ class _Batch:
             ent["family"](header.get("LV Family")), ent["vehicle"](header.get("Launch Vehicle")),
             ent["configuration"](header.get("LV Configuration")),
             entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), entry.has_errors,
-            field_list(entry.fields), render_entry(entry), ent["state"](header.get("State")),
-            (header.get("Launch Code") or "")[:12] or None))
+            render_entry(entry), ent["state"](header.get("State")),
+            (header.get("Launch Code") or "")[:12] or None,
+            (header.get("Launch Tag") or "")[:20] or None))
         for diag in entry.diagnostics:
             self.entry_of[id(diag)] = eid
         for seq_item, item in enumerate(entry.items):
@@ -189,16 +190,33 @@ class _Batch:
                 apogee.km if isinstance(apogee, Distance) else None,
                 perigee.km if isinstance(perigee, Distance) else None,
                 typed.get("Inclination"), typed.get("Period"), typed.get("Duration"),
-                values.get("Summary"), item.narrative or None, field_list(item_fields),
+                values.get("Summary"), item.narrative or None,
                 cospar_launch(cospar.kind, cospar.gcat, cospar.text)
                 if isinstance(cospar, Cospar) else None, fold(item.name)))
 
-    def flush(self, writer: BulkWriter) -> None:
+    def take(self, writer: BulkWriter) -> Job:
+        """The writing of the rows gathered so far (the entities first: the rows refer
+        to them), for :class:`~.pipeline.WriteBehind`; the batch starts afresh."""
+        named = [(ids.table, ids.pending) for ids in self.entity.values()]
         for ids in self.entity.values():
-            writer.insert(ids.table, ("id", "name", "slug"), ids.pending)
-        writer.insert(source_texts, ("source_id", "seq", "line", "raw"), self.texts)
-        writer.insert(entries, ENTRY_COLUMNS, self.entries)
-        writer.insert(items, ITEM_COLUMNS, self.items)
+            ids.pending = []
+        texts, rows, item_rows = self.texts, self.entries, self.items
+        self.texts, self.entries, self.items = [], [], []
+
+        def write() -> None:
+            for table, pending in named:
+                writer.insert(table, ("id", "name", "slug"), pending)
+            writer.insert(source_texts, ("source_id", "seq", "line", "raw"), texts)
+            # Packed here, in the writing thread: zlib works without the interpreter's
+            # lock, so it overlaps the parsing of the next batch.
+            writer.insert(entries, ENTRY_COLUMNS,
+                          [(*row[:_RAW], pack(row[_RAW]), *row[_RAW + 1:]) for row in rows])
+            if item_rows:  # searchable as soon as written, while the next batch is parsed
+                first, last = item_rows[0][0], item_rows[-1][0]
+                writer.insert(items, ITEM_COLUMNS, item_rows)
+                search.index_items(writer.conn, first, last)
+
+        return write
 
 
 def _lock(conn: Connection) -> None:
@@ -245,23 +263,55 @@ def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResul
     source_id = result.source_id
     writer = BulkWriter(conn)
     batch = _Batch(conn, source_id, dates_as_text=conn.dialect.name == "sqlite")
-    for seq, node in enumerate(stream):
-        if isinstance(node, Entry):
-            batch.add_entry(node, seq)
-            result.entries += 1
-            result.items += len(node.items)
-            if result.entries % BATCH_ENTRIES == 0:
-                batch.flush(writer)
-                if progress:
-                    progress(stream.reader.bytes_read, result.entries)
-        else:
-            batch.texts.append((source_id, seq, node.line, node.raw))
-    batch.flush(writer)
+    with WriteBehind() as behind:  # the rows of a batch are written as the next is parsed
+        for seq, node in enumerate(stream):
+            if isinstance(node, Entry):
+                batch.add_entry(node, seq)
+                result.entries += 1
+                result.items += len(node.items)
+                if result.entries % BATCH_ENTRIES == 0:
+                    behind.submit(batch.take(writer))
+                    if progress:  # told once the batch is written, in the writing thread
+                        behind.submit(partial(progress, stream.reader.bytes_read,
+                                              result.entries))
+            else:
+                batch.texts.append((source_id, seq, node.line, node.raw))
+        behind.submit(batch.take(writer))
     if progress:
         progress(stream.reader.bytes_read, result.entries)
     diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column, d.message)
                  for d in stream.diagnostics]
     writer.insert(diagnostics, DIAGNOSTIC_COLUMNS, diag_rows)
+
+
+#: A file this many times the size of the text stored already is a bulk load.
+BULK_FACTOR = 4
+BULK_MIN_BYTES = 8 << 20
+
+
+@contextmanager
+def _bulk_load(conn: Connection, stream: ChronologyStream) -> Iterator[None]:
+    """A big file into a small database (the first big ingest): the secondary indexes
+    of entries and items (and PostgreSQL's search index) are dropped for the load and
+    built once after it, which is faster than keeping them up row by row.  Readers of
+    SQLite do not notice (they read the last commit); on PostgreSQL they wait for the
+    ingest's commit (dropping an index locks its table)."""
+    path = stream.reader.path
+    size = os.stat(path).st_size if isinstance(path, str | Path) else 0
+    stored = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sources.c.size_bytes), 0)))\
+        .scalar_one()
+    if size < BULK_MIN_BYTES or size < BULK_FACTOR * int(stored):
+        yield
+        return
+    dropped = sorted(entries.indexes | items.indexes, key=lambda index: index.name or "")
+    for index in dropped:
+        index.drop(conn)
+    search_index = search.suspend_index(conn)
+    yield
+    for index in dropped:
+        index.create(conn)
+    if search_index:
+        search.resume_index(conn)
 
 
 def _finish_source(conn: Connection, stream: ChronologyStream, result: IngestResult) -> None:
@@ -282,8 +332,10 @@ def _finish_source(conn: Connection, stream: ChronologyStream, result: IngestRes
         # Fresh statistics after a bulk COPY, or the planner picks nested loops
         # for the index and link queries below (and for the first queries after).
         conn.exec_driver_sql("ANALYZE entries, items, sources")
-    search.index_source(conn, source_id)
-    crosswalk.link_source(conn, source_id)
+    else:  # SQLite's planner too picks better with statistics (sampled: milliseconds)
+        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        conn.exec_driver_sql("ANALYZE")
+    crosswalk.link_source(conn, source_id)  # (the search index was filled batch by batch)
     merge.link_source(conn, source_id)
     _fix_sequences(conn)
 
@@ -314,7 +366,8 @@ def ingest_stream(conn: Connection, identity: str, stream: ChronologyStream,
         size_bytes=0, entry_count=0, launch_count=0, item_count=0, error_count=0,
         ingested_at=dt.datetime.now(dt.UTC)).returning(sources.c.id)).scalar_one()
     result = IngestResult(identity, "replaced" if old else "added", source_id)
-    _store_nodes(conn, stream, result, progress)
+    with _bulk_load(conn, stream):
+        _store_nodes(conn, stream, result, progress)
     _finish_source(conn, stream, result)
     result.seconds = time.perf_counter() - started
     return result

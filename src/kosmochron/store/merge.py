@@ -16,7 +16,6 @@ use GCAT's codes, so they are GCAT's counts) or ``astronautix``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
@@ -73,10 +72,9 @@ class _GcatIndex:
         self.by_day: dict[dt.date, list[int]] = defaultdict(list)
         self.parsed: dict[int, Entry] = {}
         rows = conn.execute(sa.select(entries.c.id, entries.c.date_start, entries.c.date_end,
-                                      entries.c.fields)
+                                      entries.c.launch_tag)
                             .where(entries.c.source_id == source_id))
-        for id_, start, end, fields in rows:
-            tag = _header_value(fields, "Launch Tag")
+        for id_, start, end, tag in rows:
             if tag:
                 self.by_tag[tag] = id_
             start, end = _day(start), _day(end)
@@ -115,19 +113,6 @@ def _day(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-def _header_value(fields: object, key: str) -> str | None:
-    """A key's value in a stored ``fields`` list (JSON text on SQLite, a list on
-    PostgreSQL)."""
-    if isinstance(fields, str):
-        if key not in fields:
-            return None
-        fields = json.loads(fields)
-    for field in fields or []:  # type: ignore[attr-defined]
-        if field[0] == key:
-            return str(field[1])
-    return None
 
 
 def link_source(conn: Connection, source_id: int | None = None) -> int:

@@ -36,11 +36,12 @@ PG_DOCUMENT = """
     setweight(to_tsvector('english', coalesce(entries.failure, '')), 'B') ||
     setweight(to_tsvector('english', coalesce(items.summary, '')), 'B') ||
     setweight(to_tsvector('english', coalesce(items.narrative, '')), 'C')"""
+PG_INDEX = "CREATE INDEX ix_item_search_document ON item_search USING GIN (document)"
 PG_DDL = [
     """CREATE TABLE item_search (
        item_id integer PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
        document tsvector NOT NULL)""",
-    "CREATE INDEX ix_item_search_document ON item_search USING GIN (document)",
+    PG_INDEX,
 ]
 PG_DROP = ["DROP TABLE IF EXISTS item_search"]
 
@@ -70,6 +71,33 @@ def index_source(conn: Connection, source_id: int) -> None:
                "SELECT id, name, failure, summary, narrative FROM item_search "
                f"WHERE id IN ({_SOURCE_ITEMS})")
     conn.execute(sa.text(sql), {"source_id": source_id})
+
+
+def suspend_index(conn: Connection) -> bool:
+    """Drop PostgreSQL's GIN index for a bulk load (built once after, it is faster than
+    kept up row by row); True if there was one to build again (:func:`resume_index`)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_item_search_document")
+    return True
+
+
+def resume_index(conn: Connection) -> None:
+    conn.exec_driver_sql(PG_INDEX)
+
+
+def index_items(conn: Connection, first: int, last: int) -> None:
+    """Index the items with ids ``first`` to ``last`` (a batch just written by ingest,
+    indexed while the next is parsed)."""
+    if conn.dialect.name == "postgresql":
+        sql = (f"INSERT INTO item_search (item_id, document) SELECT items.id, {PG_DOCUMENT} "
+               "FROM items JOIN entries ON entries.id = items.entry_id "
+               "WHERE items.id BETWEEN :first AND :last")
+    else:
+        sql = ("INSERT INTO item_fts (rowid, name, failure, summary, narrative) "
+               "SELECT id, name, failure, summary, narrative FROM item_search "
+               "WHERE id BETWEEN :first AND :last")
+    conn.execute(sa.text(sql), {"first": first, "last": last})
 
 
 def unindex_source(conn: Connection, source_id: int) -> None:
