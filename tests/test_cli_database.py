@@ -182,7 +182,9 @@ COMMANDS = [
     ["export", "--format", "csv"], ["export", "--format", "gcat-tsv"],
     ["export", "--format", "parquet"], ["sources"], ["check"], ["check", "--format", "json"],
     ["check", "--format", "html"], ["transfer", "Mars 3"], ["transfer", "Mars 3", "-f", "json"],
-    ["--help"], ["launches", "--help"], ["export", "--help"],
+    ["--help"], ["launches", "--help"], ["export", "--help"], ["reconcile"],
+    ["reconcile", "--format", "csv"], ["reconcile", "--format", "json"],
+    ["reconcile", "--format", "html"], ["launches", "--sort", "-vehicle", "-f", "csv"],
 ]
 
 

@@ -232,7 +232,11 @@ def test_cospar_filter_on_modern_failure_and_placeholder_designators(seeded: Sto
     assert dates(seeded, cospar="1971-045A") == ["1971 May 19"]
     assert dates(seeded, cospar="F690327A") == ["1969 March 27"]
     assert dates(seeded, cospar="1988-059xx") == ["1988 July 12"]
-    assert dates(seeded, cospar="1964-078c") == []  # designators are matched exactly
+    # Issue 13: any written style finds the payload, and a launch's designator its
+    # payloads; another designator (no 1962 "B" prefix) still finds nothing.
+    assert dates(seeded, cospar="1964-078c") == ["1964 November 30"]
+    assert dates(seeded, cospar="1962 beta nu 3") == dates(seeded, cospar="1962-B-Nu-3")
+    assert dates(seeded, cospar="1971-049") == ["1971 May 28"]
     assert dates(seeded, cospar="1962 Nu 3") == []
 
 

@@ -23,6 +23,7 @@ from .query import (
     StoredEntry,
     _attach_item_ids,
     choice_error,
+    cospar_condition,
     reparse,
     where,
 )
@@ -240,9 +241,7 @@ def payload_ids(conn: Connection, *, cospar: str | None = None,
     spelling) or this satellite number: the payloads themselves, not their launch's."""
     condition: sa.ColumnElement[bool]
     if cospar is not None:
-        value = cospar.replace("\x00", "")
-        condition = sa.or_(items.c.cospar == value, items.c.cospar_normalized == value,
-                           items.c.cospar_gcat == value)
+        condition = cospar_condition(cospar)  # any spelling (issue 13)
     elif satcat is not None and 0 <= satcat <= INT_MAX:
         condition = items.c.satcat == satcat
     else:

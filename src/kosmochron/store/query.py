@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..dates import DateBoundError, parse_date_bound
+from ..designators import read_designator
 from ..model import Diagnostic, Entry
 from ..parser import ParseState, parse_lines, split_lines
 from ..stats import jeffreys_interval, wilson_interval
@@ -228,6 +229,21 @@ def _check_values(conn: Connection, f: LaunchFilter) -> None:
                                len(paths))
 
 
+def cospar_condition(value: str) -> sa.ColumnElement[bool]:
+    """Payloads with a designator in any spelling: as written, normalized or GCAT's, or
+    read leniently (``1971 49 a``, ``1962 beta iota 1``, ``f601010a``:
+    :func:`kosmochron.designators.read_designator`); a designator without a piece
+    (``1971-049``, ``1962 B IOT``) is every payload of its launch.  Index-backed."""
+    value = _text(value)
+    conditions = [items.c.cospar == value, items.c.cospar_normalized == value,
+                  items.c.cospar_gcat == value]
+    d = read_designator(value)
+    if d is not None:
+        conditions.append(items.c.cospar_gcat == d.gcat if d.gcat is not None
+                          else items.c.cospar_launch == d.launch)
+    return sa.or_(*conditions)
+
+
 #: Entity table name -> the filter field that names it.
 _FIELDS = {table.name: kind for kind, table in ENTITY_TABLES.items()}
 
@@ -267,10 +283,7 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
             check_names(conn, _FIELDS[table.name], table, value)
             item_clauses.append(column.in_(_entity_ids(table, value)))
     if f.cospar:
-        cospar = _text(f.cospar)
-        item_clauses.append(sa.or_(items.c.cospar == cospar,
-                                   items.c.cospar_normalized == cospar,
-                                   items.c.cospar_gcat == cospar))
+        item_clauses.append(cospar_condition(f.cospar))
     if f.satcat is not None:
         item_clauses.append(items.c.satcat == f.satcat if abs(f.satcat) <= INT_MAX
                             else sa.false())
