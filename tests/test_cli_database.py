@@ -155,6 +155,7 @@ def test_show_takes_any_identifier(capsys: pytest.CaptureFixture[str], db: str, 
      "date, -date, id, -id, name, -name, vehicle, -vehicle"),
     (["launches", "--sort", "dat"], "; did you mean 'date' or '-date'?"),
     (["stats", "--by", "familly"], "did you mean 'family'?"),
+    (["export", "--state", "USR"], "kosmochron: error: --state: unknown launching state 'USR'"),
 ])
 def test_an_unknown_value_is_status_2_with_the_nearest(
         capsys: pytest.CaptureFixture[str], db: str, args: list[str], message: str) -> None:

@@ -73,6 +73,8 @@ Nation = Annotated[Opt, typer.Option("--nation", help="a payload's nation, e.g. 
 Agency = Annotated[Opt, typer.Option("--agency", help="a payload's agency, e.g. MOM")]
 SpacecraftType = Annotated[Opt, typer.Option("--type", help="a payload's spacecraft type, "
                                              "e.g. 'Mars probe'")]
+State = Annotated[Opt, typer.Option("--state", help="GCAT's launching state, e.g. USSR")]
+LaunchCode = Annotated[Opt, typer.Option("--code", help="GCAT's launch code, e.g. OF40")]
 Outcome = Annotated[Opt, typer.Option("--outcome", help="success or failure")]
 FailedStage = Annotated[Opt, typer.Option("--failed-stage", help="e.g. 3 or S")]
 CosparOpt = Annotated[Opt, typer.Option("--cospar", help="a COSPAR designator, any spelling")]

@@ -42,6 +42,7 @@ from .common import (
     ExportTable,
     FailedStage,
     Family,
+    LaunchCode,
     ListFormat,
     Nation,
     Outcome,
@@ -50,6 +51,7 @@ from .common import (
     ShowFormat,
     Site,
     SpacecraftType,
+    State,
     StatsFormat,
     TextOpt,
     TransferFormat,
@@ -122,7 +124,8 @@ def launches(
     db: Db = None, date_from: DateFrom = None, date_to: DateTo = None, site: Site = None,
     complex: Complex = None, family: Family = None, vehicle: Vehicle = None,
     configuration: Configuration = None, program: Program = None, nation: Nation = None,
-    agency: Agency = None, type: SpacecraftType = None, outcome: Outcome = None,
+    agency: Agency = None, type: SpacecraftType = None, state: State = None,
+    code: LaunchCode = None, outcome: Outcome = None,
     failed_stage: FailedStage = None, cospar: CosparOpt = None, satcat: Satcat = None,
     text: TextOpt = None,
     events: Annotated[bool, typer.Option("--events", help="list non-launch events")] = False,
@@ -135,8 +138,9 @@ def launches(
     """List launches, filtered and sorted.  CSV is the launches table of ``export``."""
     f = _filter(date_from=date_from, date_to=date_to, site=site, complex=complex, family=family,
                 vehicle=vehicle, configuration=configuration, program=program, nation=nation,
-                agency=agency, type=type, outcome=outcome, failed_stage=failed_stage,
-                cospar=cospar, satcat=satcat, text=text, kind="event" if events else "launch")
+                agency=agency, type=type, state=state, launch_code=code, outcome=outcome,
+                failed_stage=failed_stage, cospar=cospar, satcat=satcat, text=text,
+                kind="event" if events else "launch")
     with open_store(db) as store:
         found = store.launches(f, order=sort, limit=limit or None, offset=offset)
         total = store.count(f) if limit and len(found) == limit else offset + len(found)
@@ -297,7 +301,8 @@ def export(
     db: Db = None, date_from: DateFrom = None, date_to: DateTo = None, site: Site = None,
     complex: Complex = None, family: Family = None, vehicle: Vehicle = None,
     configuration: Configuration = None, program: Program = None, nation: Nation = None,
-    agency: Agency = None, type: SpacecraftType = None, outcome: Outcome = None,
+    agency: Agency = None, type: SpacecraftType = None, state: State = None,
+    code: LaunchCode = None, outcome: Outcome = None,
     failed_stage: FailedStage = None, cospar: CosparOpt = None, satcat: Satcat = None,
     text: TextOpt = None,
     kind: Annotated[ExportKind, typer.Option(
@@ -311,8 +316,8 @@ def export(
         ExportKind.all: None, ExportKind.launch: "launch", ExportKind.event: "event"}
     f = _filter(date_from=date_from, date_to=date_to, site=site, complex=complex, family=family,
                 vehicle=vehicle, configuration=configuration, program=program, nation=nation,
-                agency=agency, type=type, outcome=outcome, failed_stage=failed_stage,
-                cospar=cospar, satcat=satcat, text=text)
+                agency=agency, type=type, state=state, launch_code=code, outcome=outcome,
+                failed_stage=failed_stage, cospar=cospar, satcat=satcat, text=text)
     f.kind = kinds[kind] if not (fmt is ExportFormat.gcat_tsv and kind is ExportKind.all) \
         else "launch"  # GCAT's launch list holds launches only
     if out is None and fmt is ExportFormat.parquet and sys.stdout.isatty():
