@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..store import Settings, Store, UnknownValue
 from ..suggest import did_you_mean, nearest
+from . import warmup
 from .api import api
 from .api_lookup import LOOKUP_SCHEMAS, lookup_api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
@@ -100,6 +101,7 @@ def _lifespan(settings: Settings | None,
         built = await run_in_threadpool(Store.from_settings, settings or Settings.from_env())
         built.serve()  # keep answers between requests until the data changes
         app.state.store = built
+        warmup.start()  # `kosmochron serve`: the transfer machinery, in the background
         try:
             yield
         finally:

@@ -19,6 +19,9 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     """Serve until stopped; the exit status (0 when told to stop)."""
     import uvicorn
 
+    from .warmup import WARM_VAR
+
+    os.environ[WARM_VAR] = "1"  # each process prepares the slow imports as it starts
     if workers == 1:
         from .app import create_app
 

@@ -1,0 +1,32 @@
+"""What ``kosmochron serve`` prepares in the background as it starts, so that no
+visitor's first page waits for it: the interplanetary-transfer machinery (importing
+numba, lamberthub and skyfield, and loading the compiled Lambert solver from numba's
+cache is seconds the first launch page with a porkchop would otherwise pay).
+
+Only the server runner asks for it (``WARM_VAR``); apps built for tests start cold.
+The warm-up computes nothing that is kept: answers are still computed on request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import threading
+
+#: Set by :func:`kosmochron.web.server.serve` for its processes.
+WARM_VAR = "KOSMOCHRON_WARM_UP"
+
+
+def warm_up() -> None:
+    """Import the transfer machinery and run it once (in this thread)."""
+    with contextlib.suppress(Exception):  # a warm-up that fails costs only its time
+        from ..transfers import porkchop
+
+        porkchop(dt.date(1971, 5, 19), "Mars", window_days=2, n_departure=3, n_arrival=3)
+
+
+def start() -> None:
+    """Warm up in a background thread when the server runner asked for it."""
+    if os.environ.get(WARM_VAR):
+        threading.Thread(target=warm_up, name="kosmochron-warm-up", daemon=True).start()
