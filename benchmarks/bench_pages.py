@@ -90,9 +90,10 @@ class Server:
 
 
 def launch_url(base: str, cospar: str) -> str:
-    with urllib.request.urlopen(f"{base}/api/v1/payloads/by-cospar/{cospar}") as response:
-        payload = json.load(response)
-    return f"/launches/{payload['entry_id']}"
+    """The page of the first launch with that designator (the corpus copies it)."""
+    with urllib.request.urlopen(f"{base}/api/v1/launches?cospar={cospar}&limit=1") as response:
+        found = json.load(response)
+    return f"/launches/{found['results'][0]['id']}"
 
 
 def first_view(db: Path, page: str) -> dict[str, float]:

@@ -26,6 +26,7 @@ from .query import (
     cospar_condition,
     reparse,
     where,
+    year_of,
 )
 from .schema import (
     ENTITY_TABLES,
@@ -69,24 +70,31 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
     result: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         query: sa.Select[Any]
-        if name in _ENTRY_ENTITY:
+        if name in _ENTRY_ENTITY or name in _ITEM_ENTITY:
+            # Counted by id first (an index scan), named after: grouping 100,000 rows
+            # by their names' text took twice as long.
             table = ENTITY_TABLES[name]
-            key = table.c.name
-            query = (sa.select(key, table.c.slug, sa.func.count())
-                     .select_from(entries.join(table, table.c.id ==
-                                               getattr(entries.c, _ENTRY_ENTITY[name])))
-                     .group_by(key, table.c.slug))
-        elif name in _ITEM_ENTITY:
-            table = ENTITY_TABLES[name]
-            pairs = sa.select(items.c.entry_id, getattr(items.c, _ITEM_ENTITY[name])
-                              .label("key_id")).distinct().subquery()
-            key = table.c.name
-            query = (sa.select(key, table.c.slug, sa.func.count())
-                     .select_from(entries.join(pairs, pairs.c.entry_id == entries.c.id)
-                                  .join(table, table.c.id == pairs.c.key_id))
-                     .group_by(key, table.c.slug))
+            if name in _ENTRY_ENTITY:
+                column = getattr(entries.c, _ENTRY_ENTITY[name])
+                counted = (sa.select(column.label("key_id"), sa.func.count().label("n"))
+                           .where(column.is_not(None), *clauses).group_by(column))
+            else:  # (an alias: the filter's own subqueries of items stay uncorrelated)
+                payloads = items.alias("facet_items")
+                column = getattr(payloads.c, _ITEM_ENTITY[name])
+                counted = (sa.select(column.label("key_id"),
+                                     sa.func.count(sa.distinct(payloads.c.entry_id)).label("n"))
+                           .select_from(payloads.join(entries,
+                                                      entries.c.id == payloads.c.entry_id))
+                           .where(column.is_not(None), *clauses).group_by(column))
+            kept = counted.subquery()
+            rows = conn.execute(sa.select(table.c.name, table.c.slug, kept.c.n)
+                                .select_from(kept.join(table, table.c.id == kept.c.key_id))
+                                .order_by(kept.c.n.desc()).limit(limit)).all()
+            result[name] = [{"value": str(value), "slug": slug, "count": count}
+                            for value, slug, count in rows]
+            continue
         else:
-            year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
+            year = year_of(entries.c.date_start)
             column = {"outcome": entries.c.outcome, "failed_stage": entries.c.failed_stage,
                       "year": year, "decade": (year // 10) * 10,
                       "code": entries.c.launch_code}[name]
@@ -323,7 +331,7 @@ def timeline_bins(conn: Connection, f: LaunchFilter) -> list[dict[str, Any]]:
     (``outcome`` None for entries that are not launches): the timeline of a selection
     too big to draw launch by launch."""
     family = ENTITY_TABLES["family"]
-    year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer).label("year")
+    year = year_of(entries.c.date_start).label("year")
     query = (sa.select(year, family.c.name.label("family"), entries.c.outcome,
                        sa.func.count().label("count"))
              .select_from(entries.outerjoin(family, family.c.id == entries.c.lv_family_id))

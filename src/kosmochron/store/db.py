@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 #: The newest migration; opening skips Alembic entirely when the database is at it.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 ENV_VAR = "KOSMOCHRON_DB"
 GCAT_VAR = "KOSMOCHRON_BUNDLED_GCAT"
 

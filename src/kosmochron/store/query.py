@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 
 from ..dates import DateBoundError, parse_date_bound
 from ..designators import read_designator
@@ -77,6 +78,25 @@ def _column_orderings() -> dict[str, tuple[Any, ...]]:
 ORDERINGS.update(_column_orderings())
 STAT_DIMENSIONS = ("family", "vehicle", "configuration", "site", "program", "nation", "agency",
                    "decade", "year", "state", "code", "variant")
+
+
+class year_of(sa.sql.functions.GenericFunction[int]):
+    """The year of a date column as an integer: ``EXTRACT(year FROM d)``, and in SQLite
+    (dates stored as ISO text) the first four characters: ``STRFTIME`` parsed every date
+    of a 100,000-launch scan, three times slower."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(year_of)
+def _year_of(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"CAST(EXTRACT(year FROM {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(year_of, "sqlite")
+def _year_of_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
+    return f"CAST(substr({compiler.process(element.clauses, **kw)}, 1, 4) AS INTEGER)"
 
 
 class QueryError(ValueError):
@@ -552,7 +572,7 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
                  .where(column.is_not(None)).distinct().subquery())
         return table.c.name, [(pairs, pairs.c.entry_id == entries.c.id),
                               (table, table.c.id == pairs.c.key_id)]
-    year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
+    year = year_of(entries.c.date_start)
     if by == "year":
         return year, []
     if by == "decade":

@@ -149,11 +149,14 @@ entries = Table(
           "site_id", "merged_into"),
     # kind and date_start too: a family's list counts and sorts from the index alone.
     Index("ix_entries_family_outcome", "lv_family_id", "outcome", "kind", "date_start"),
-    Index("ix_entries_vehicle", "vehicle_id"),
-    Index("ix_entries_site", "site_id"),
-    Index("ix_entries_complex", "complex_id"),
-    Index("ix_entries_configuration", "configuration_id"),
-    Index("ix_entries_state", "state_id"),
+    # Each with the kind: a facet counts an entity's entries from its index alone.
+    Index("ix_entries_vehicle", "vehicle_id", "kind"),
+    Index("ix_entries_site", "site_id", "kind"),
+    Index("ix_entries_complex", "complex_id", "kind"),
+    Index("ix_entries_configuration", "configuration_id", "kind"),
+    Index("ix_entries_state", "state_id", "kind"),
+    Index("ix_entries_failed_stage", "failed_stage", "kind"),
+    Index("ix_entries_launch_code", "launch_code", "kind"),
     Index("ix_entries_merged_into", "merged_into"),
 )
 

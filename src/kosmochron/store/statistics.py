@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from ..gcatcodes import STAGE_CAUSES, parse_fail_code
 from ..stats import NO_STAGE, LearningStep, current_streak, learning_curve, longest_streak
-from .query import LaunchFilter, QueryError, _dimension, where
+from .query import LaunchFilter, QueryError, _dimension, where, year_of
 from .schema import entries, gcat_launches, gcat_sites, sites
 
 #: What cadence can stack by.
@@ -131,7 +131,7 @@ def cadence(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[Ca
     base: sa.FromClause = entries
     for table, condition in joins:
         base = base.outerjoin(table, condition)
-    year = sa.cast(sa.extract("year", entries.c.date_start), sa.Integer)
+    year = year_of(entries.c.date_start)
     rows = conn.execute(
         sa.select(year, key, sa.func.count(),
                   sa.func.count().filter(entries.c.outcome == "failure"))
