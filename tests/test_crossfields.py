@@ -17,6 +17,11 @@ from kosmochron.crossfields import elapsed_after, failure_stages, stated_periods
     ("The fairing stuck; stage 2 then stage 2 again.", {"S": "fairing", "2": "stage 2"}),
     ("Block L lost stable attitude.", {}),
     ("Stages 1 and 2 burnt nominally.", {}),  # "Stages 1" is no stage named as failing
+    # A stage whose separation dates the failure is not the one that failed (GCAT's
+    # note of 1968 April 22, Failure Code S2G).
+    ("Control failed after fairing sep.", {}),
+    ("Stage 3 failed following the second stage separation.", {"3": "Stage 3"}),
+    ("The fairing failed after stage 2 ignition.", {"S": "fairing", "2": "stage 2"}),
     (None, {}),
 ])
 def test_failure_stages(text: str | None, stages: dict[str, str]) -> None:

@@ -12,10 +12,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from db_support import GCAT_SAMPLE, SEED_NAME, SEED_TEXT, write_text
+from db_support import GCAT_FILES, GCAT_SAMPLE, SEED_NAME, SEED_TEXT, write_text
 from kosmochron import parse_file
 from kosmochron.store import Store
 from kosmochron.store.findings import check_one, check_stored, gcat_lookup, stored_entries
+from kosmochron.store.report import check_run, plan
 from kosmochron.store.schema import entries, items, sources
 from kosmochron.validate import Finding, check_entries
 
@@ -318,3 +319,32 @@ def test_an_object_only_in_satcat_is_compared_with_that_catalogs_orbit(
     assert orbit.message.startswith("GCAT S99001's catalogued orbit differs: apogee 300 km "
                                     "here, 230 km in GCAT")
     assert orbit.evidence["registered_km"] == [180.0, 230.0]
+
+
+def test_gcats_own_launch_list_is_not_crosswalked_to_itself(store: Store) -> None:
+    """Issue 17: GCAT's launch list (the source ``gcat``) is written from GCAT's rows, so
+    no gcat-* rule compares its payloads with those rows (the launch list's day against
+    psatcat's for an object deployed later, an orbit against itself); the chronology's
+    payloads still are, and one entry's check, the parts the server checks in parallel
+    and the whole run agree."""
+    store.import_gcat_files(GCAT_FILES)
+    with store.engine.connect() as conn:
+        everything = list(check_stored(conn))
+        runs, _ = plan(conn, 2)
+        parted = [f for run in runs for f in check_run(conn, run)]
+        gcat_ids = [e for (e,) in conn.execute(
+            sa.select(entries.c.id).join(sources, sources.c.id == entries.c.source_id)
+            .where(sources.c.path == "gcat").order_by(entries.c.id))]
+        one_by_one = [f for e in gcat_ids for f in check_one(conn, e)]
+    own = [f for f in everything if f.source == "gcat"]
+    assert own and not [f for f in own if f.rule.startswith("gcat-")]
+    assert one_by_one == own
+    assert [key(f) for f in parted] == [key(f) for f in everything]
+    seed = {f.item: f for f in everything
+            if f.source == SEED_NAME and f.rule == "gcat-crosswalk"}
+    assert seed["Mars 2"].evidence["jcat"] == "S05234"
+    # What GCAT's objects still get are checks of their own record: orbit-kepler says
+    # which body an orbit is about (GCAT states no period, so there is nothing to
+    # compare and it says so), and none of them is a crosswalk in disguise.
+    assert {f.rule for f in own} <= {"orbit-kepler", "date-decay", "failed-stage"}
+    assert all("no period stated" in f.message for f in own if f.rule == "orbit-kepler")

@@ -29,12 +29,25 @@ _STAGE = re.compile(
     r"[-\s]stage\b|(?P<s>(?:payload\s+)?(?:shroud|fairing)))", re.IGNORECASE)
 
 
+#: A stage named only to say when the failure came ("after fairing sep.", "following
+#: the second stage separation") is not the stage that failed.
+_WHEN_BEFORE = re.compile(r"\b(?:after|before|following)\s+(?:the\s+)?$", re.IGNORECASE)
+_WHEN_AFTER = re.compile(r"\s*(?:sep\b|sep\.|separation|jettison|burnout|cutoff|shutdown)",
+                         re.IGNORECASE)
+
+
 def failure_stages(text: str | None) -> dict[str, str]:
     """The stages a failure text names, each with the words that name it first:
     ``{"4": "Stage 4"}``; the payload shroud or fairing is stage ``S``, as
-    Encyclopedia Astronautica's ``Failed Stage: S`` writes it."""
+    Encyclopedia Astronautica's ``Failed Stage: S`` writes it.  A stage whose
+    separation or burnout only dates the failure ("Control failed after fairing
+    sep.") is not named as failing."""
     found: dict[str, str] = {}
-    for m in _STAGE.finditer(text or ""):
+    text = text or ""
+    for m in _STAGE.finditer(text):
+        if _WHEN_BEFORE.search(text, max(0, m.start() - 20), m.start()) \
+                and _WHEN_AFTER.match(text, m.end()):
+            continue
         stage = m.group("n") or (_ORDINALS[m.group("o").lower()] if m.group("o") else "S")
         found.setdefault(stage, m.group(0))
     return found

@@ -18,7 +18,7 @@ from ..model import Cospar, Entry
 from ..validate import Context, Finding, GcatLookup, check_entry
 from .crosswalk import load_index
 from .query import reparse
-from .schema import entries, gcat_payloads, items, sources
+from .schema import GCAT_SOURCE, entries, gcat_payloads, items, sources
 
 
 def stored_entries(conn: Connection, source_id: int, batch: int = 2000, *,
@@ -59,12 +59,20 @@ _RULE_COLUMNS = ("jcat", "satcat", "piece", "name", "launch_date_text", "launch_
                  "un_apogee_km", "un_inc_deg", "catalog")
 
 
+def context_for(path: str, gcat: GcatLookup | None) -> Context:
+    """The rules' context for a source: GCAT's own launch list (the source
+    :data:`GCAT_SOURCE`) is written from GCAT's rows, so its payloads are those rows and
+    are not crosswalked to them (that compares each row with itself: a launch day of
+    the launch list against the same object's psatcat row, its orbit against itself)."""
+    return Context(path, None if path == GCAT_SOURCE else gcat)
+
+
 def check_stored(conn: Connection) -> Iterator[Finding]:
     """Every rule over every stored source, in source order."""
     gcat = gcat_lookup(conn)
     for source_id, path in conn.execute(sa.select(sources.c.id, sources.c.path)
                                         .order_by(sources.c.id)).all():
-        ctx = Context(path, gcat)
+        ctx = context_for(path, gcat)
         for entry_id, item_ids, entry in stored_entries(conn, source_id):
             ctx.entry_id, ctx.item_ids = entry_id, item_ids
             yield from check_entry(ctx, entry)
@@ -94,7 +102,8 @@ def check_one(conn: Connection, entry_id: int) -> list[Finding]:
     entry = reparse(row.raw, row.path, row.line)
     item_ids = list(conn.execute(sa.select(items.c.id).where(items.c.entry_id == entry_id)
                                  .order_by(items.c.seq)).scalars())
-    ctx = Context(row.path, _gcat_rows(conn), entry_id, item_ids)
+    ctx = context_for(row.path, _gcat_rows(conn))
+    ctx.entry_id, ctx.item_ids = entry_id, item_ids
     previous = conn.execute(
         sa.select(entries.c.line, entries.c.raw)
         .where(entries.c.source_id == row.source_id, entries.c.seq < row.seq,

@@ -26,8 +26,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..validate import Context, Finding, check_entry, remember
-from .findings import check_stored, gcat_lookup, stored_entries
+from ..validate import Finding, check_entry, remember
+from .findings import check_stored, context_for, gcat_lookup, stored_entries
 from .schema import entries, sources
 
 #: At most this many checking processes (the checks share the machine with serving).
@@ -74,7 +74,7 @@ def check_run(conn: Connection, parts: list[Part],
     found: list[Finding] = []
     done = 0
     for part in parts:
-        ctx = Context(part.path, gcat)
+        ctx = context_for(part.path, gcat)
         if part.first > 0:
             for _, _, entry in stored_entries(conn, part.source_id, seqs=(0, part.first - 1)):
                 remember(ctx, entry)
