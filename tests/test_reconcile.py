@@ -107,6 +107,23 @@ def test_agreements_are_said_too(gcat_entries: list[Entry]) -> None:
     assert fields["payload name"].verdict == "agree"
 
 
+def test_a_field_neither_source_gives_has_no_row(gcat_entries: list[Entry]) -> None:
+    """Issue 17: Mars 2's launch succeeded, so neither source names a failed stage: no
+    "failed stage — — one source" row.  Across the seed, "one source" means exactly
+    one value, and every row has a value to show."""
+    found = matched(gcat_entries)
+    entry, g, how = found["1971 May 19"]
+    assert "failed stage" not in {c.field for c in compare(entry, g, how).fields}
+    for entry, g, how in found.values():
+        for c in compare(entry, g, how).fields:
+            given = [v for v in (c.astronautix, c.gcat) if v is not None and v != ""]
+            assert given, (entry.date.text, c.field)
+            assert (c.verdict == "only-one") == (len(given) == 1), (entry.date.text, c)
+    entry, g, how = found["1962 October 24"]  # a failure both date to a stage stays
+    stage = next(c for c in compare(entry, g, how).fields if c.field == "failed stage")
+    assert (stage.astronautix, stage.gcat, stage.verdict) == ("3", "4", "disagree")
+
+
 def test_no_match_without_evidence(gcat_entries: list[Entry]) -> None:
     seed = next(parse_file().launches())
     elsewhere = [g for g in gcat_entries if g.date.text != seed.date.text]

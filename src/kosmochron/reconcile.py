@@ -291,7 +291,14 @@ def compare(a: Entry, g: Entry, how: Match) -> Reconciliation:
                    _code_note(g)))
     add(_failed_stage(a, g))
     out.fields.extend(compare_payloads(a, g))
+    # A field neither source gives (no failed stage on either side, no time of day in
+    # either) has nothing to compare: no row, rather than "one source" of nothing.
+    out.fields = [c for c in out.fields if not (_blank(c.astronautix) and _blank(c.gcat))]
     return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
 
 
 def _pad(complex_: str | None) -> str | None:
@@ -307,11 +314,8 @@ def _code_note(g: Entry) -> str:
 def _failed_stage(a: Entry, g: Entry) -> Comparison:
     stage_a, stage_g = a.failed_stage, g.failed_stage
     note = f"GCAT failure code {g.value('Failure Code')}" if g.value("Failure Code") else ""
-    if stage_a is None and stage_g is None:
-        return Comparison("failed stage", None, None, "only-one", note)
-    same = stage_a == stage_g
     return Comparison("failed stage", stage_a, stage_g,
-                      "disagree" if not same else "agree", note)
+                      _verdict(stage_a, stage_g, stage_a == stage_g), note)
 
 
 def _pieces(item: Item) -> tuple[str | None, int | None]:
@@ -365,8 +369,10 @@ def compare_payloads(a: Entry, g: Entry) -> list[Comparison]:
         out.append(_text("payload name", x.name, y.value("Payload"), label))
         piece, gcat_piece = _pieces(x)[0], _pieces(y)[0]
         if piece is not None or gcat_piece is not None:
+            # Both written (a placeholder or failure designator here, a piece in GCAT)
+            # is a disagreement, not "one source".
             out.append(Comparison("designator", x.value("COSPAR"), gcat_piece,
-                                  _verdict(piece, gcat_piece, piece == gcat_piece),
+                                  _verdict(x.value("COSPAR"), gcat_piece, piece == gcat_piece),
                                   payload=label))
         sa, sg = _pieces(x)[1], y.typed("USAF Sat Cat")
         if sa is not None or sg is not None:
