@@ -209,6 +209,19 @@ def test_the_table_view(tab: Page) -> None:
     shot(tab, "table-sorted")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_outcome_badges_stay_on_one_line(tab: Page, width: int) -> None:
+    """Issue 17: "● Success" wrapped into two lines in the table's narrow outcome column
+    (and at 390 px) and broke the rows: a badge is one line, whatever the width."""
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto("/?view=table&per_page=50")
+    heights = tab.eval_on_selector_all("table.launch-table .badge", """els => els.map(e => [
+        e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)])""")
+    assert len(heights) == 50
+    assert all(height < 1.5 * line for height, line in heights), heights
+    shot(tab, f"table-badges-{width}")
+
+
 def test_the_bar_stays_and_pages_and_years_are_a_click_away(tab: Page) -> None:
     tab.goto("/?view=table&per_page=10")
     tab.mouse.wheel(0, 2000)
