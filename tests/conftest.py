@@ -6,6 +6,7 @@ package and everything else from ``tests/fixtures``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +20,9 @@ Leaf = tuple[str, int | None, int | None]
 PositionCheck = Callable[[str, Document], None]
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: Absolute URLs in API answers come from the configured base URL, never from the Host
+#: header; the tests' clients (Starlette's TestClient) call themselves testserver.
+os.environ.setdefault("KOSMOCHRON_BASE_URL", "http://testserver")
 #: A real Encyclopedia Astronautica page, scraped once and copied here.
 SATURN_PATH = FIXTURES / "astronautix-saturn-v-page.txt"
 #: Hand-made chronology exercising the header, item and field variants.

@@ -57,7 +57,7 @@ def test_precisions_and_intervals(
     ],
 )
 def test_winter_spans_december_to_february_of_the_next_year(text: str, end: dt.date) -> None:
-    date = parse_vague_date(text)
+    date = parse_vague_date(text, years=None)  # any year a date can hold (9998 included)
     assert date.precision == "season"
     assert date.start == D(int(text[:4]), 12, 1)
     assert date.end == end
@@ -100,7 +100,12 @@ def test_february_29_of_a_leap_year_is_a_day(text: str) -> None:
         ("1959 June 26-25", ["'26-25'", "ranges ascending"], "month"),
         ("1959 June 25-31", ["'25-31'", "(1-30"], "month"),
         ("1959 June 1-2-3", ["'1-2-3' is not a number or a range"], "month"),
-        ("9999 Winter", ["'9999 Winter' ends after the year 9999"], "year"),
+        ("9999 Winter", ["year 9999 is outside the years a launch record can mean",
+                         "(1000-2999)"], "unknown"),
+        ("9999 May 1", ["year 9999 is outside", "(1000-2999)"], "unknown"),
+        ("0001 January 1", ["year 1 is outside", "(1000-2999)"], "unknown"),
+        ("0999", ["year 999 is outside"], "unknown"),
+        ("3000 June", ["year 3000 is outside"], "unknown"),
     ],
 )
 def test_errors_say_what_was_expected_and_keep_a_partial_reading(
@@ -135,3 +140,15 @@ def test_partial_reading_of_a_bad_day_is_the_month() -> None:
     with pytest.raises(DateError) as info:
         parse_vague_date("1961 April 31")
     assert info.value.date == VagueDate("1961 April 31", "month", D(1961, 4, 1), D(1961, 4, 30))
+
+
+def test_without_the_record_years_a_date_still_ends_within_what_a_date_can_hold() -> None:
+    with pytest.raises(DateError, match="'9999 Winter' ends after the year 9999") as info:
+        parse_vague_date("9999 Winter", years=None)
+    assert info.value.date.precision == "year"
+
+
+def test_record_years_cover_history_to_future_plans() -> None:
+    assert parse_vague_date("1000").start == D(1000, 1, 1)
+    assert parse_vague_date("2999 December 31").end == D(2999, 12, 31)
+    assert parse_vague_date("2200 May 5").start == D(2200, 5, 5)  # beyond DE421, still a date

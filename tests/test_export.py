@@ -220,9 +220,12 @@ def test_numbers_too_large_for_a_float_export_as_null() -> None:
     assert json.loads(dumps(exported))["fields"][0]["value"] == f"{huge} kg"
 
 
-def test_dumps_refuses_non_finite_numbers() -> None:
-    with pytest.raises(ValueError):
-        dumps({"x": math.inf})
+def test_dumps_writes_non_finite_numbers_as_null() -> None:
+    """JSON has no NaN or Infinity; a value that reaches the writer with one must not
+    end the output either (issue 16: ``check --format json`` wrote ``Infinity``)."""
+    assert json.loads(dumps({"x": math.inf, "y": [1.5, -math.inf, math.nan]})) == {
+        "x": None, "y": [1.5, None, None]}
+    assert dumps({"x": [math.inf]}, indent=1) == '{\n "x": [\n  null\n ]\n}'
 
 
 def test_ndjson_line_is_one_line_with_the_source_first() -> None:

@@ -740,7 +740,7 @@ def typed_fields(draw: st.DrawFn) -> tuple[str, str]:
     n = draw(st.integers(1, 3_000_000))
     m = draw(st.integers(1, 3_000_000))
     with_pair = draw(st.booleans())
-    x = draw(st.floats(0, 200, allow_nan=False))
+    x = draw(st.floats(0, 180, allow_nan=False))  # inclinations over 180 deg are errors
     if key == "Mass":
         return key, f"{n:,} kg" + (f" ({m:,} lb)" if with_pair else "")
     if key in ("Apogee", "Perigee"):

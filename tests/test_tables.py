@@ -66,11 +66,22 @@ def test_json_and_ndjson_streams_read_back(records: list[dict[str, int]], chunk:
     assert [json.loads(line) for line in lines] == records
 
 
-def test_json_text_writes_dates_and_refuses_nan() -> None:
+def test_json_text_writes_dates_and_never_nan() -> None:
+    """NaN and Infinity are not JSON; a record holding one is written with null there
+    rather than refused (issue 16: no stored value may end an answer)."""
     assert json_text({"d": dt.date(1960, 10, 10)}) == '{"d":"1960-10-10"}'
-    try:
-        json_text({"x": float("nan")})
-    except ValueError:
-        pass
-    else:
-        raise AssertionError("NaN is not JSON")
+    assert json_text({"x": float("nan"), "y": [float("inf"), 1.5],
+                      "d": dt.date(1960, 10, 10)}) == \
+        '{"x":null,"y":[null,1.5],"d":"1960-10-10"}'
+
+
+def test_csv_cells_a_spreadsheet_would_execute_are_text() -> None:
+    """Issue 16: what Excel, LibreOffice or Sheets would run as a formula gets a leading
+    apostrophe; numbers (and a lone sign) stay as they are."""
+    for value, cell in [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+                        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"), ("@SUM(1)", "'@SUM(1)"),
+                        ("-2+3", "'-2+3"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+                        ("-12.5", "-12.5"), ("+3", "+3"), ("-1,410", "-1,410"), ("-", "-"),
+                        ("1e5", "1e5"), ("Mars 2", "Mars 2"), ("", "")]:
+        assert csv_cell(value) == cell, value
+    assert csv_cell(-12.5) == -12.5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -243,3 +244,43 @@ def test_converters_by_key(key: str, value: str, typed: Typed) -> None:
 def test_untyped_keys_have_no_converter() -> None:
     for key in ("Nation", "Agency", "Payload", "Launch Site", "FAILURE", "Summary", "Crew"):
         assert key not in CONVERTERS
+
+
+# --- values beyond sense (issue 16): errors, so nothing downstream ever computes with them
+
+
+@pytest.mark.parametrize(
+    ("convert", "text", "message"),
+    [
+        (distance, "1" + "0" * 110 + " km", "beyond physical sense (at most 1,000,000,000,000 km)"),
+        (distance, "2,000,000,000,000 km", "at most 1,000,000,000,000 km"),
+        (distance, "200 km (700,000,000,000 mi)", "mi is beyond physical sense"),
+        (mass, "200,000,000 kg", "at most 100,000,000 kg"),
+        (degrees, "180.5 deg", "at most 180 deg"),
+        (minutes, "2,000,000,000 min", "at most 1,000,000,000 min"),
+        (days, "20,000,000 days", "at most 10,000,000 days"),
+        (satcat, "12345678901234567890123", "beyond the catalog's nine digits"),
+        (satcat, "2147483648", "at most 999,999,999"),  # 2^31: PostgreSQL's integer ends
+        (iso_date, "9999-12-31", "the year 9999 is outside"),
+        (iso_date, "0001-01-01", "(1000-2999)"),
+    ],
+)
+def test_values_beyond_sense_are_errors(convert: Callable[[str], object], text: str,
+                                        message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        convert(text)
+
+
+@pytest.mark.parametrize(
+    ("convert", "text", "expected"),
+    [
+        (distance, "1,000,000,000,000 km", Distance(1e12, None)),  # the limit itself
+        (degrees, "180.0000 deg", 180.0),
+        (satcat, "999999999", 999_999_999),
+        (satcat, "000000000443", 443),  # zero-padded, not over nine digits
+        (iso_date, "2999-12-31", dt.date(2999, 12, 31)),
+    ],
+)
+def test_values_at_the_limits_are_read(convert: Callable[[str], object], text: str,
+                                       expected: object) -> None:
+    assert convert(text) == expected

@@ -89,13 +89,18 @@ def test_errors_are_never_kept(served: tuple[TestClient, ResponseCache]) -> None
     assert len(responses) == 0
 
 
-def test_a_kept_response_is_only_for_its_own_host(
+def test_the_host_header_neither_keys_a_kept_response_nor_enters_its_urls(
         served: tuple[TestClient, ResponseCache]) -> None:
-    client, _ = served
-    mine = client.get(LAUNCHES).json()
-    other = client.get(LAUNCHES, headers={"host": "example.org"}).json()
-    assert mine["results"][0]["url"].startswith("http://testserver/")
-    assert other["results"][0]["url"].startswith("http://example.org/")
+    """Issue 16 (this test said the opposite before): absolute URLs come from the
+    configured base URL, so a client's Host header can neither poison the kept
+    response others get nor fill the cache with one copy per made-up host."""
+    client, responses = served
+    mine = client.get(LAUNCHES)
+    kept = len(responses)
+    other = client.get(LAUNCHES, headers={"host": "evil.example"})
+    assert mine.content == other.content and len(responses) == kept
+    assert mine.json()["results"][0]["url"].startswith("http://testserver/api/v1/")
+    assert mine.json()["next"].startswith("http://testserver/api/v1/launches?")
 
 
 def test_an_ingest_retires_every_kept_response(

@@ -24,6 +24,12 @@ SEASONS = {"Spring": (3, 5), "Summer": (6, 8), "Autumn": (9, 11), "Fall": (9, 11
 
 _DAYS = re.compile(r"(\d{1,2})(?:-(\d{1,2}))?")
 
+#: The years an entry's date can mean: a chronology of spaceflight runs from rocketry's
+#: early history to missions planned decades ahead.  A year outside them (``9999``,
+#: ``0001``: a typo or filler) is an error and the entry is kept undated, so that no
+#: date arithmetic downstream (a chart's next year, a decade, an ephemeris) meets it.
+RECORD_YEARS = range(1000, 3000)
+
 
 class DateBoundError(ValueError):
     """A ``--from``/``--to`` bound that is not a date (the message says what would be)."""
@@ -52,8 +58,9 @@ def _year(text: str, year: int) -> VagueDate:
     return VagueDate(text, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def parse_vague_date(text: str) -> VagueDate:
-    """Read ``YEAR [MONTH|SEASON|-] [DAY[-DAY]|-]``; raise :class:`DateError` if unreadable."""
+def parse_vague_date(text: str, years: range | None = RECORD_YEARS) -> VagueDate:
+    """Read ``YEAR [MONTH|SEASON|-] [DAY[-DAY]|-]``; raise :class:`DateError` if unreadable
+    or if the year is not in ``years`` (None: any year a date can hold)."""
     words = text.split()
     if not words or not words[0].isdigit() or len(words[0]) != 4:
         raise DateError(f"date {text!r} does not start with a four-digit year",
@@ -61,6 +68,10 @@ def parse_vague_date(text: str) -> VagueDate:
     year = int(words[0])
     if year < 1:
         raise DateError(f"year {year} is out of range", VagueDate(text, "unknown", None, None))
+    if years is not None and year not in years:
+        raise DateError(f"year {year} is outside the years a launch record can mean "
+                        f"({years.start}-{years.stop - 1})",
+                        VagueDate(text, "unknown", None, None))
     if len(words) == 1 or words[1] == "-":
         if len(words) > 2 and words[2] != "-":
             raise DateError(f"date {text!r} has a day but no month; expected e.g. '1961 May 12'",
@@ -117,7 +128,7 @@ def parse_date_bound(text: str, *, end: bool) -> dt.date:
             if day:
                 words.append(str(int(day)))
             text = " ".join(words)
-        date = parse_vague_date(text)
+        date = parse_vague_date(text, years=None)  # a bound may lie beyond any record
     except ValueError as exc:  # DateError included
         raise DateBoundError(f"bad date {text!r}: {exc}; expected e.g. 1971, 1971-05, "
                          "1971-05-19 or '1971 May'") from None

@@ -22,10 +22,24 @@ from .model import Cospar, Diagnostic, Distance, Document, Entry, Field, Item, M
 JSON = dict[str, Any]
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, indent: int | None = None) -> str:
     """Compact JSON as the CLI writes it: UTF-8 text as is, and never ``NaN``/``Infinity``
-    (which are not JSON)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    (which are not JSON): a number that is not finite is written as ``null``."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError:  # rare: walk the value only when it holds one
+        return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, indent=indent)
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, ±infinity) as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def _iso(day: dt.date | None) -> str | None:

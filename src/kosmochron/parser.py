@@ -46,12 +46,59 @@ _MONTH_PREFIXES = frozenset(w[:3] for w in [*MONTHS, *SEASONS, "-"])
 _DAY_WORD = re.compile(r"\d{1,2}(?:-\d{1,2})?")
 
 
+#: Bounds on what one entry costs, whatever the input: a line longer than
+#: :data:`LONG_LINE` characters is kept as text without being read for a header, an item
+#: or fields; after :data:`ENTRY_LINES` lines an entry (or the text before the first) is
+#: kept as raw text up to the next dated header; a file's diagnostics after the first
+#: :data:`MAX_DIAGNOSTICS` are counted, not kept.  Real pages stay far below all three.
+LONG_LINE = 256 * 1024
+ENTRY_LINES = 5000
+MAX_DIAGNOSTICS = 10_000
+
+
+class DiagnosticLog(list[Diagnostic]):
+    """A file's diagnostics: the first ``limit`` kept, the rest only counted, so that a
+    file with a million bad values is reported in bounded memory (:meth:`close` adds
+    one diagnostic that says how many more there were)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = MAX_DIAGNOSTICS if limit is None else limit
+        #: Every diagnostic's severity, kept or not.
+        self.counts = {"error": 0, "warning": 0}
+        self.first_dropped: Diagnostic | None = None
+
+    def append(self, diag: Diagnostic) -> None:
+        self.counts[diag.severity] += 1
+        if len(self) < self.limit:
+            super().append(diag)
+        elif self.first_dropped is None:
+            self.first_dropped = diag
+
+    def close(self) -> None:
+        first = self.first_dropped
+        if first is None:
+            return
+        self.first_dropped = None
+        errors = self.counts["error"] - sum(d.severity == "error" for d in self)
+        warnings = self.counts["warning"] - sum(d.severity == "warning" for d in self)
+        super().append(Diagnostic(
+            "error" if errors else "warning", first.source, first.line, first.column,
+            f"{errors + warnings:,} more diagnostics from here on are not listed ({errors:,} "
+            f"errors, {warnings:,} warnings); only the first {self.limit:,} are kept"))
+
+
 class ParseState:
     """What the rules build: the open entry and item, and the diagnostics."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: DiagnosticLog = DiagnosticLog()
+        #: The line from which the open entry (or the text before the first) is kept as
+        #: raw text rather than parsed (:data:`ENTRY_LINES`), and that text so far.
+        self.spill_at = ENTRY_LINES + 1
+        self.spill: list[str] | None = None
+        self.spill_line = 0
         self.entry: Entry | None = None
         self.item: Item | None = None
         #: Top-level text lines not yet emitted (joined into one node).
@@ -61,10 +108,23 @@ class ParseState:
         self.done: list[Entry | Text] = []
 
     def close_entry(self) -> None:
+        self.end_spill()
         if self.entry is not None:
             self.done.append(self.entry)
         self.entry = None
         self.item = None
+
+    def end_spill(self) -> None:
+        """The raw text kept since :attr:`spill_at` as one text node, where it was."""
+        if self.spill is None:
+            return
+        raw = "".join(self.spill)
+        self.spill = None
+        node = Text(raw, self.spill_line, 1, raw)
+        if self.entry is not None:
+            self.entry.body.append(node)
+        else:
+            self.loose.append(node)
 
     def flush_loose(self) -> None:
         if self.loose:
@@ -101,6 +161,7 @@ def rule_furniture(state: ParseState, content: str, eol: str, line: int) -> bool
     if content[:1] not in _FURNITURE_STARTS or not FURNITURE.match(content):
         return False
     state.close_entry()
+    state.spill_at = line + ENTRY_LINES
     state.in_furniture = True
     state.loose.append(Text(content.strip(), line, 1, content + eol))
     return True
@@ -131,6 +192,7 @@ def rule_header(state: ParseState, content: str, eol: str, line: int) -> bool:
     state.close_entry()
     state.flush_loose()
     state.in_furniture = False
+    state.spill_at = line + ENTRY_LINES
     entry = Entry(date, _normal_time(time), [], [], line, content[:rest_at], None, eol)
     if date_error is not None:
         kept = "its date unread" if date.start is None else "the year it gives"
@@ -300,19 +362,60 @@ def parse_lines(
     as one entry's stored text.
     """
     state = state or ParseState(source)
+    state.spill_at = first_line + ENTRY_LINES
     rules = RULES
     done = state.done
     for line, (content, eol) in enumerate(lines, first_line):
-        for rule in rules:
-            if rule(state, content, eol, line):
-                break
+        # One test for the rare lines that need more than the rules (bounded cost).
+        if line >= state.spill_at or len(content) > LONG_LINE or "\x00" in content:
+            _unusual_line(state, content, eol, line)
+        else:
+            for rule in rules:
+                if rule(state, content, eol, line):
+                    break
         if done:
             yield from done
             done.clear()
     state.close_entry()
     state.flush_loose()
+    state.diagnostics.close()
     yield from done
     done.clear()
+
+
+def _unusual_line(state: ParseState, content: str, eol: str, line: int) -> None:
+    """A line past its entry's :data:`ENTRY_LINES` or longer than :data:`LONG_LINE`, kept
+    as text without being read; any other line read by the rules.  A NUL character is
+    an error either way."""
+    if line >= state.spill_at:
+        if not (rule_furniture(state, content, eol, line)
+                or (content[:1].isdigit() and rule_header(state, content, eol, line))):
+            if state.spill is None:  # not a new header or page furniture: keep it raw
+                state.error(line, 1, f"more than {ENTRY_LINES:,} lines in one entry: the "
+                            "lines from here to the next dated header are kept as raw text, "
+                            "not read", "warning")
+                state.spill, state.spill_line, state.item = [], line, None
+            state.spill.append(content + eol)
+    elif len(content) > LONG_LINE:
+        state.error(line, 1, f"line of {len(content):,} characters (over {LONG_LINE:,}): kept "
+                    "as text, not read for a header, a payload or fields", "warning")
+        node = Text(content, line, 1, content + eol)
+        if state.item is not None:
+            state.item.tail.append(node)
+        elif state.entry is not None:
+            state.entry.body.append(node)
+        else:
+            state.loose.append(node)
+    else:
+        for rule in RULES:
+            if rule(state, content, eol, line):
+                break
+    nul = content.find("\x00")
+    if nul >= 0:
+        diag = state.error(line, nul + 1, "NUL character (U+0000): kept in the text, but it is "
+                           "not text; the database stores it as U+FFFD in values and names")
+        if state.entry is not None:
+            state.entry.diagnostics.append(diag)
 
 
 def split_lines(text: str) -> Iterator[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import sys
 from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from .model import Diagnostic, Document, Entry, Source, Text
-from .parser import ParseState, parse_lines, split_lines
+from .parser import DiagnosticLog, ParseState, parse_lines, split_lines
 
 SEED_NAME = "soviet-mars-chronology.txt"
 UTF8_BOM = codecs.BOM_UTF8
@@ -54,7 +55,31 @@ def seed_path() -> Traversable:
 
 def _ascii_compatible(encoding: str) -> bool:
     """Whether ``\\n`` is the byte 0x0a in this encoding (so lines can be split as bytes)."""
-    return "\n".encode(encoding) == b"\n" and "\n".encode(encoding) in "a\nb".encode(encoding)
+    try:
+        return "\n".encode(encoding) == b"\n" and b"\n" in "a\nb".encode(encoding)
+    except UnicodeError:  # a codec that cannot even encode that (idna, punycode)
+        return False
+
+
+#: Encodings whose byte-order mark says the byte order: the file is read in the order its
+#: mark gives and written back in the same (Python's plain ``utf-16`` would write its own).
+_BYTE_ORDERS = {"utf-16": ((codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le")),
+                "utf-32": ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"))}
+
+
+def text_encoding(name: str) -> str:
+    """The codec name for ``--encoding``; SourceError (status 2) for an unknown codec or
+    one that is not a text encoding (rot13, hex, base64 transform bytes or text, not one
+    into the other).  ``utf-8-sig`` is read as UTF-8, whose byte-order mark is kept (or
+    not) as the file has it, so that writing back adds none the input did not have."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise SourceError(f"unknown encoding {name!r}; try utf-8 or latin-1") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise SourceError(f"{name!r} is not a text encoding (it transforms bytes or text, "
+                          "it does not decode a file); try utf-8 or latin-1")
+    return "utf-8" if info.name == "utf-8-sig" else info.name
 
 
 class SourceReader:
@@ -62,10 +87,10 @@ class SourceReader:
 
     def __init__(self, path: str | Path | Traversable, encoding: str = "utf-8",
                  display: str | None = None) -> None:
-        try:
-            self.encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise SourceError(f"unknown encoding {encoding!r}; try utf-8 or latin-1") from None
+        self.encoding = text_encoding(encoding)
+        #: Whether each decoded line is encoded again and compared (all but UTF-8, which
+        #: decodes strictly and so always round-trips).
+        self._verify = self.encoding != "utf-8"
         self.path = path
         self.display = display or str(path)
         self.bom = False
@@ -102,10 +127,10 @@ class SourceReader:
     def lines(self) -> Iterator[tuple[str, str]]:
         with self._open() as f:
             if not _ascii_compatible(self.encoding):
-                data = f.read()
-                self._hash.update(data)
-                self.bytes_read = len(data)
-                yield from split_lines(self._decode(data, 0, 1))
+                yield from self._whole(f.read())
+                return
+            if self._verify:
+                yield from self._verified_lines(f)
                 return
             yield from self._chunked_lines(f)
 
@@ -175,13 +200,64 @@ class SourceReader:
                 return texts, error
             raise AssertionError("the line holds the bad byte") from None
 
+    def _verified_lines(self, f: IO[bytes]) -> Iterator[tuple[str, str]]:
+        """:meth:`lines` in an encoding other than UTF-8: each line is decoded with its
+        line ending and must encode back to the same bytes."""
+        offset = 0
+        for number, raw in enumerate(f, 1):
+            self._hash.update(raw)
+            start, offset = offset, offset + len(raw)
+            self.bytes_read = offset
+            text = self._decode_verified(raw, start, number)
+            eol = "\r\n" if text.endswith("\r\n") else "\n" if text.endswith("\n") else ""
+            yield text[:len(text) - len(eol)], eol
+
+    def _whole(self, data: bytes) -> Iterator[tuple[str, str]]:
+        """The lines of a file whose encoding is not ASCII-compatible (UTF-16, UTF-32),
+        decoded at once; a byte-order mark fixes the byte order it is written back in."""
+        self._hash.update(data)
+        self.bytes_read = len(data)
+        for mark, ordered in _BYTE_ORDERS.get(self.encoding, ()):
+            if data.startswith(mark):
+                self.encoding = ordered
+                break
+        else:
+            if self.encoding in _BYTE_ORDERS:  # no mark: the order Python reads it in
+                self.encoding += "-le" if sys.byteorder == "little" else "-be"
+        text = self._decode_verified(data, 0, 1)
+        if text.startswith("\ufeff"):
+            self.bom, text = True, text[1:]
+        yield from split_lines(text)
+
+    def _decode_verified(self, data: bytes, offset: int, line: int) -> str:
+        """:meth:`_decode`, refusing text that would not encode back to the same bytes (a
+        stateful or escaping codec): the model must render the input byte for byte."""
+        text = self._decode(data, offset, line)
+        try:
+            same = text.encode(self.encoding) == data
+            text.encode("utf-8")  # an escaping codec can give lone surrogates: not text
+        except UnicodeError:
+            same = False
+        if not same:
+            raise SourceError(
+                f"{self.display}:{line}: error: this text does not encode back to the same "
+                f"bytes in {self.encoding}, so it could not be rendered byte for byte; "
+                "use an encoding that round-trips, e.g. --encoding utf-8 or latin-1")
+        return text
+
     def _decode(self, data: bytes, offset: int, line: int) -> str:
         try:
             return data.decode(self.encoding)
         except UnicodeDecodeError as exc:
+            if not exc.object:  # a codec that reports no position
+                raise SourceError(f"{self.display}:{line}: error: not valid "
+                                  f"{self.encoding}: {exc.reason}") from None
             column = len(data[:exc.start].decode(self.encoding, errors="replace")) + 1
             raise SourceDecodeError(self.display, self.encoding, offset + exc.start, line,
-                                    column, data[exc.start]) from None
+                                    column, data[min(exc.start, len(data) - 1)]) from None
+        except UnicodeError as exc:  # codecs with rules of their own (idna, punycode)
+            raise SourceError(f"{self.display}:{line}: error: not valid {self.encoding}: "
+                              f"{exc}; try --encoding utf-8 or latin-1") from None
 
 
 class ChronologyStream:
@@ -208,7 +284,7 @@ class ChronologyStream:
         return self._source
 
     @property
-    def diagnostics(self) -> list[Diagnostic]:
+    def diagnostics(self) -> DiagnosticLog:
         return self.state.diagnostics
 
 

@@ -8,6 +8,10 @@ spelling of its cells are the same wherever it comes from:
 * an absent value is an empty cell; booleans are ``true``/``false``; dates are ISO
   ``YYYY-MM-DD``; a list or mapping (a stats row's failed stages) is its compact
   JSON text; numbers are Python's shortest round-tripping form;
+* text that a spreadsheet would execute as a formula (it starts with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return, and is not a plain number) gets a leading
+  apostrophe, so Excel, LibreOffice and Google Sheets show it as text
+  (:func:`spreadsheet_cell`);
 * records end with ``\\r\\n`` (RFC 4180), and cells are quoted only when they must be.
 
 The launches and payloads tables have stable columns (:data:`LAUNCH_COLUMNS`,
@@ -23,8 +27,11 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
+
+from .export import finite
 
 #: The row formats every collection can be had in.
 ROW_FORMATS = ("csv", "json", "ndjson")
@@ -70,7 +77,21 @@ def csv_cell(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(finite(value), ensure_ascii=False, separators=(",", ":"))
+    return spreadsheet_cell(value)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet executes: text starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return is a formula to Excel, LibreOffice and Google
+    Sheets (``=HYPERLINK(…)``, ``+cmd|…``), so it gets a leading apostrophe, which they
+    show as text (OWASP's advice).  Plain numbers (``-12.5``) and a lone sign stay."""
+    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r" \
+            and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
     return value
 
 
@@ -120,9 +141,13 @@ def _json_default(value: object) -> object:
 
 
 def json_text(record: object) -> str:
-    """One record as compact JSON (dates as ISO text; never NaN or Infinity)."""
-    return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default,
-                      separators=(",", ":"))
+    """One record as compact JSON (dates as ISO text; never NaN or Infinity: null)."""
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default,
+                          separators=(",", ":"))
+    except ValueError:  # rare: walk the record only when it holds one
+        return json.dumps(finite(record), ensure_ascii=False, allow_nan=False,
+                          default=_json_default, separators=(",", ":"))
 
 
 def json_chunks(records: Iterable[str], chunk: int = CHUNK_ROWS) -> Iterator[str]:

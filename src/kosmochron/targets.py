@@ -146,6 +146,20 @@ def never_left_earth(entry: Entry, item: Item) -> str | None:
     return None
 
 
+#: The days JPL's DE421 ephemeris covers (1899-07-29 to 2053-10-09, TDB), and the days
+#: around a launch its transfer report reads: the window's departures (60 days before)
+#: to its latest arrival, and the planets' orbits drawn from the launch (one Mars year).
+DE421_SPAN = (dt.date(1899, 7, 29), dt.date(2053, 10, 8))
+REPORT_DAYS_BEFORE, REPORT_DAYS_AFTER = 60, 700
+
+
+def in_ephemeris(launch: dt.datetime) -> bool:
+    """Whether every position a transfer report from ``launch`` needs is in DE421."""
+    first, last = DE421_SPAN
+    return first + dt.timedelta(days=REPORT_DAYS_BEFORE) <= launch.date() \
+        <= last - dt.timedelta(days=REPORT_DAYS_AFTER)
+
+
 def no_transfer_reason(entry: Entry, item: Item) -> str | None:
     """Why a payload has no transfer report (None if it has one): the cases in which
     :func:`kosmochron.transfers.transfer_for` returns None, in words."""
@@ -159,6 +173,12 @@ def no_transfer_reason(entry: Entry, item: Item) -> str | None:
     stayed = never_left_earth(entry, item)
     if stayed is not None:
         return stayed
-    if launch_time(entry) is None:
+    launch = launch_time(entry)
+    if entry.date.start is None:
+        return f"its launch date {entry.date.text!r} could not be read (see its diagnostics)"
+    if launch is None:
         return f"its launch date {entry.date.text!r} is not precise to the day"
+    if not in_ephemeris(launch):
+        return (f"its launch date {entry.date.text!r} is outside DE421's 1899–2053, the "
+                "ephemeris the planets' positions come from")
     return None

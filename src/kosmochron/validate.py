@@ -797,16 +797,28 @@ def rule_docstring(rule_id: str) -> str:
     return plain(fn.__doc__ or "")
 
 
+def _guarded(ctx: Context, name: str, entry: Entry, item: Item | None,
+             findings: Iterator[Finding]) -> Iterator[Finding]:
+    """A rule's findings; a value it cannot compute with (an overflow, a domain error)
+    is an error finding on that entry, never the end of the whole check."""
+    try:
+        yield from findings
+    except (ArithmeticError, ValueError) as exc:
+        rule = name if name in RULE_IDS else next(i for i, f in RULE_IDS.items() if f == name)
+        yield ctx.finding(rule, "error", entry, item, f"could not be checked: {exc}",
+                          {"exception": type(exc).__name__, "detail": str(exc)})
+
+
 def check_entry(ctx: Context, entry: Entry) -> Iterator[Finding]:
     """Every rule over one entry and its payloads; updates the context afterwards.
 
     Only a dated entry becomes the one the next is ordered against: an entry whose
     date denotes no interval must not hide a misplaced entry after it."""
-    for rule in ENTRY_RULES.values():
-        yield from rule(ctx, entry)
+    for name, rule in ENTRY_RULES.items():
+        yield from _guarded(ctx, name, entry, None, rule(ctx, entry))
     for item in entry.items:
-        for item_rule in ITEM_RULES.values():
-            yield from item_rule(ctx, entry, item)
+        for name, item_rule in ITEM_RULES.items():
+            yield from _guarded(ctx, name, entry, item, item_rule(ctx, entry, item))
     if entry.date.start is not None and entry.date.end is not None:
         ctx.previous = entry
 

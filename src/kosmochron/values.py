@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable
 
+from .dates import RECORD_YEARS
 from .model import Cospar, Distance, Mass, Typed
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -20,12 +21,24 @@ _MASS = re.compile(rf"{_NUMBER} kg(?: \({_NUMBER} lb\))?")
 _DISTANCE = re.compile(rf"{_NUMBER} km(?: \({_NUMBER} mi\))?")
 
 
-def _number(text: str) -> float:
+def _number(text: str, limit: float = math.inf, unit: str = "") -> float:
     value = float(text.replace(",", ""))
     if not math.isfinite(value):  # hundreds of digits overflow to infinity
         raise ValueError(f"the number {text[:20]}… is too large to be a measurement")
+    if value > limit:  # finite, but past what any computation downstream should meet
+        raise ValueError(f"{text[:24]}{'…' if len(text) > 24 else ''} {unit} is beyond "
+                         f"physical sense (at most {limit:,.0f} {unit})")
     return value
 
+
+#: The largest value each measurement can have and still mean something: every stage of
+#: every rocket flown is below 10^7 kg; 10^12 km is over 6,000 AU, past any probe's
+#: apsis; 10^9 minutes is nearly 2,000 years.  Larger values are errors, kept as text,
+#: so that Kepler's law, unit checks and charts only meet numbers they can compute with.
+LIMITS = {"kg": 1e8, "lb": 1e8 / 0.45359237, "km": 1e12, "mi": 1e12 / 1.609344,
+          "deg": 180.0, "min": 1e9, "days": 1e7}
+#: Catalog numbers have at most nine digits (the catalog's planned extension).
+SATCAT_MAX = 999_999_999
 
 Pair = tuple[float, float | None]
 
@@ -48,19 +61,21 @@ def written_half_unit(value: str | None) -> float:
     return 0.0 if m is None else last_digit_unit(m.group(1)) / 2
 
 
-def _quantity(pattern: re.Pattern[str], example: str) -> Callable[[str], Pair]:
+def _quantity(pattern: re.Pattern[str], example: str,
+              units: tuple[str, str]) -> Callable[[str], Pair]:
     def read(value: str) -> Pair:
         m = pattern.fullmatch(value)
         if m is None:
             raise ValueError(f"expected a quantity like {example!r}")
         other = m.group(2)
-        return _number(m.group(1)), None if other is None else _number(other)
+        return (_number(m.group(1), LIMITS[units[0]], units[0]),
+                None if other is None else _number(other, LIMITS[units[1]], units[1]))
 
     return read
 
 
-_read_mass = _quantity(_MASS, "4,650 kg (10,250 lb)")
-_read_distance = _quantity(_DISTANCE, "25,000 km (15,000 mi)")
+_read_mass = _quantity(_MASS, "4,650 kg (10,250 lb)", ("kg", "lb"))
+_read_distance = _quantity(_DISTANCE, "25,000 km (15,000 mi)", ("km", "mi"))
 
 
 def mass(value: str) -> Mass:
@@ -80,7 +95,7 @@ def _unit(unit: str, example: str) -> Callable[[str], float]:
         m = pattern.fullmatch(value)
         if m is None:
             raise ValueError(f"expected a number of {unit} like {example!r}")
-        return _number(m.group(1))
+        return _number(m.group(1), LIMITS[unit], unit)
 
     return read
 
@@ -92,14 +107,21 @@ days = _unit("days", "2.35 days")
 
 def iso_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError("expected an ISO date like '1962-10-29'") from None
+    if date.year not in RECORD_YEARS:
+        raise ValueError(f"the year {date.year} is outside the years a launch record can mean "
+                         f"({RECORD_YEARS.start}-{RECORD_YEARS.stop - 1})")
+    return date
 
 
 def satcat(value: str) -> int:
     if not (value.isascii() and value.isdigit()):  # "²".isdigit(), but int() rejects it
         raise ValueError("expected a satellite-catalog number (digits only) like '5234'")
+    if len(value) > 9 and value.lstrip("0")[9:]:  # over nine digits: no catalog number
+        raise ValueError(f"{value[:24]}{'…' if len(value) > 24 else ''} is beyond the "
+                         f"catalog's nine digits (at most {SATCAT_MAX:,})")
     return int(value)
 
 

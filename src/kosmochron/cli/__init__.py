@@ -77,6 +77,12 @@ def _store_error(exc: Exception) -> bool:
                                                   store.GcatError))
 
 
+def _locked(exc: Exception) -> bool:
+    """Whether ``exc`` is a database's "locked" (another writer held it too long)."""
+    locks = sys.modules.get("kosmochron.store.locks")
+    return locks is not None and bool(locks.is_locked(exc))
+
+
 def _store_message(exc: Exception) -> str:
     """A store error as one line; a filter value that names nothing names its option."""
     message = str(exc)
@@ -123,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the promise is: never a traceback
         if _store_error(exc):
             print(_store_message(exc), file=sys.stderr)
+            return 2
+        if _locked(exc):  # a writer that held SQLite's lock past the busy timeout
+            print("kosmochron: error: the database is locked by another writer; try again "
+                  "when it has finished", file=sys.stderr)
             return 2
         if os.environ.get("KOSMOCHRON_DEBUG"):
             raise

@@ -7,7 +7,6 @@ Exit status 0 when no finding is an error, 1 otherwise (2: usage or I/O).
 from __future__ import annotations
 
 import html
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -18,7 +17,7 @@ import typer
 
 from ..source import ChronologyStream, SourceError
 from ..validate import RULE_IDS, SEVERITIES, Finding, GcatLookup, check_entries, rule_doc, select
-from .common import CheckFormat, MinSeverity, ReaderGone, open_streams
+from .common import CheckFormat, MinSeverity, ReaderGone, open_streams, write_json
 
 #: What ``--rule`` accepts: a finding's rule id or the family (rule function) it
 #: belongs to, e.g. ``cospar`` for every ``cospar-*`` id.
@@ -138,8 +137,7 @@ def _write(findings: Iterable[Finding], fmt: CheckFormat) -> int:
         stop = exc
     errors = sum(f.severity == "error" for f in collected)
     if fmt is CheckFormat.json:
-        json.dump([f.to_json() for f in collected], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json([f.to_json() for f in collected])  # never NaN or Infinity
     else:
         sys.stdout.write(html_report(collected))
     if stop is not None:

@@ -42,6 +42,7 @@ from .common import (
     StrictError,
     TextOpt,
     Vehicle,
+    literal,
     open_streams,
     rich_raises_broken_pipe,
 )
@@ -149,15 +150,15 @@ def _write_table(streams: list[ChronologyStream], run: _Run) -> None:
     console = Console()
     for stream in streams:
         rows = list(run.entries(stream))
-        table = Table(title=stream.state.title or stream.reader.display)
+        table = Table(title=literal(stream.state.title or stream.reader.display))
         for column in ("Line", "Date", "Kind", "Vehicle", "Outcome", "Payloads"):
             table.add_column(column)
         for e in rows:
             outcome: str = e.outcome or ""
             if e.failed_stage:
                 outcome += f" (stage {e.failed_stage})"
-            table.add_row(str(e.line), e.date.text, e.kind, e.vehicle or "", outcome,
-                          ", ".join(i.name for i in e.items))
+            table.add_row(str(e.line), literal(e.date.text), e.kind, literal(e.vehicle),
+                          literal(outcome), literal(", ".join(i.name for i in e.items)))
         console.print(table)
         if run.stop:
             break
@@ -226,12 +227,13 @@ def render(
     with _Run(strict) as run:
         for stream in open_streams(files, encoding):
             reader = stream.reader
-            # Incremental, so a UTF-16 byte-order mark is written once, not once per node.
-            encode = codecs.getincrementalencoder(reader.encoding)().encode
             for i, node in enumerate(run.nodes(stream)):
-                if i == 0 and reader.bom:  # known once the first line is read
-                    out.write(encode("\ufeff"))
-                out.write(encode(render_node(node)))
+                # The byte-order mark, and the byte order of UTF-16 and UTF-32, are known
+                # once the first line is read; each node is encoded on its own, in that
+                # order (so a byte-order mark is written once, where the input had it).
+                if i == 0 and reader.bom:
+                    out.write("\ufeff".encode(reader.encoding))
+                out.write(render_node(node).encode(reader.encoding))
             if run.stop:
                 break
         out.flush()

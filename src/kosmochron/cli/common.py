@@ -6,8 +6,8 @@ away (``kosmochron … | head``) ends a command quietly (:class:`ReaderGone`).
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..export import dumps
 from ..model import Diagnostic
 from ..source import ChronologyStream, SourceError, open_stream
 from ..tables import CsvWriter, record_rows
 
 if TYPE_CHECKING:  # Rich is imported by the commands that print with it, not at start-up
     from rich.console import Console
+    from rich.text import Text
 
 
 class StrictError(Exception):
@@ -161,6 +163,27 @@ def open_streams(files: list[Path] | None, encoding: str) -> list[ChronologyStre
         raise SourceError(f"kosmochron: error: {exc}") from None
 
 
+#: Characters a terminal would act on rather than show: C0 and C1 controls (ESC starts
+#: colour and cursor sequences), DEL, line and paragraph separators, bidirectional
+#: overrides and isolates.  Tab and newline stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def literal(text: object, style: str = "") -> Text:
+    """Text from the input for a terminal table or line: taken literally (Rich markup in
+    it is shown, never applied) and with control characters made visible.  Every cell
+    of every terminal table goes through here."""
+    from rich.text import Text
+
+    return Text(visible("" if text is None else str(text)), style=style)
+
+
 def _raise_broken_pipe(console: Console) -> None:
     raise BrokenPipeError
 
@@ -221,8 +244,14 @@ def write_json_list(records: Iterable[Any]) -> None:
     sys.stdout.write("[")
     for i, record in enumerate(records):
         sys.stdout.write(",\n " if i else "\n ")
-        sys.stdout.write(json.dumps(record, ensure_ascii=False))
+        sys.stdout.write(dumps(record))
     sys.stdout.write("\n]\n")
+
+
+def write_json(value: Any, indent: int | None = 1) -> None:
+    """One JSON document on stdout, never with ``NaN``/``Infinity`` (not JSON)."""
+    sys.stdout.write(dumps(value, indent=indent))
+    sys.stdout.write("\n")
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -8,16 +8,16 @@ created and filled from the bundled chronology on first use.
 
 from __future__ import annotations
 
-import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from ..export import entry_json
+from ..export import dumps, entry_json
 from ..store import (
     STAT_DIMENSIONS,
     IngestResult,
@@ -27,6 +27,7 @@ from ..store import (
     Store,
     open_store,
 )
+from ..store.search import MARK_END, MARK_START
 from ..tables import LAUNCH_COLUMNS, names
 from . import statistics
 from .common import (
@@ -56,9 +57,11 @@ from .common import (
     TextOpt,
     TransferFormat,
     Vehicle,
+    literal,
     out_console,
     progress_bar,
     write_csv,
+    write_json,
     write_json_list,
 )
 from .statistics import StatsView
@@ -77,6 +80,9 @@ def ingest(
         help="Chronology files (default: the bundled seed).", show_default=False)] = None,
     db: Db = None,
     encoding: Annotated[str, typer.Option("--encoding", "-e")] = "utf-8",
+    wait: Annotated[float, typer.Option(
+        "--wait", min=0, help="Seconds to wait for another writer before giving up "
+        "(status 2, naming it).")] = 30.0,
 ) -> None:
     """Store chronology files: one transaction per file; unchanged files are skipped,
     edited ones replace their old version."""
@@ -89,12 +95,17 @@ def ingest(
         for target in targets:
             size = target.stat().st_size if target else 0
             with progress_bar(f"ingest {target.name if target else 'seed'}", size) as update:
-                (result,) = store.ingest([target], encoding, update)
+                (result,) = store.ingest([target], encoding, update, wait=wait,
+                                         waiting=_say_waiting)
             for diag in result.diagnostics:
                 print(diag, file=sys.stderr)
             errors += result.errors
             print(_summary(result), file=sys.stderr)
     raise typer.Exit(1 if errors else 0)
+
+
+def _say_waiting(message: str) -> None:
+    print(f"kosmochron: {message}", file=sys.stderr, flush=True)
 
 
 def _filter(**options: Any) -> LaunchFilter:
@@ -110,9 +121,9 @@ def _launch_table(launches: LaunchList) -> Table:
         outcome: str = e.outcome or e.kind
         if e.failed_stage:
             outcome += f" (stage {e.failed_stage})"
-        table.add_row(str(s.id), escape(e.date.text + (f" {e.time_utc}" if e.time_utc else "")),
-                      escape(e.vehicle or ""), escape(e.complex or e.site or ""), outcome,
-                      escape(", ".join(i.name for i in e.items)))
+        table.add_row(str(s.id), literal(e.date.text + (f" {e.time_utc}" if e.time_utc else "")),
+                      literal(e.vehicle), literal(e.complex or e.site), literal(outcome),
+                      literal(", ".join(i.name for i in e.items)))
     return table
 
 
@@ -152,7 +163,7 @@ def launches(
         write_json_list(_launch_json(s) for s in found)
     elif fmt is ListFormat.ndjson:
         for s in found:
-            sys.stdout.write(json.dumps(_launch_json(s), ensure_ascii=False) + "\n")
+            sys.stdout.write(dumps(_launch_json(s)) + "\n")
     if total > offset + len(found):
         print(f"kosmochron: showing {len(found):,} of {total:,} (use --limit 0 for all, "
               "--offset to page)", file=sys.stderr)
@@ -172,31 +183,34 @@ def show(
         record["diagnostics"] = [str(d) for d in detail.diagnostics]
         record["gcat"] = {str(k): v for k, v in detail.gcat.items()}
         record["raw"] = detail.raw
-        json.dump(record, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(record)
         return
     out = out_console()
-    out.print(f"[bold]#{stored.id} {escape(entry.date.text)}"
-              f"{' ' + entry.time_utc + ' GMT' if entry.time_utc else ''}[/bold] "
-              f"({entry.kind}, {entry.outcome or 'no outcome'}) — {escape(stored.source)}"
-              f":{entry.line}-{entry.end_line}")
+    out.print(Text.assemble(
+        literal(f"#{stored.id} {entry.date.text}"
+                f"{' ' + entry.time_utc + ' GMT' if entry.time_utc else ''}", "bold"),
+        literal(f" ({entry.kind}, {entry.outcome or 'no outcome'}) — {stored.source}"
+                f":{entry.line}-{entry.end_line}")))
     for f in entry.fields:
-        out.print(f"  {escape(f.key)}: {escape(f.value)}")
+        out.print(literal(f"  {f.key}: {f.value}"))
     for item_id, item in zip(stored.item_ids, entry.items, strict=False):
-        out.print(f"\n[bold]· {escape(item.name)}[/bold] (payload #{item_id}, line {item.line})")
+        out.print(Text.assemble("\n", literal(f"· {item.name}", "bold"),
+                                f" (payload #{item_id}, line {item.line})"))
         for f in item.fields:
-            out.print(f"    {escape(f.key)}: {escape(f.value)}")
+            out.print(literal(f"    {f.key}: {f.value}"))
         if item_id in detail.gcat:
             g = detail.gcat[item_id]
-            out.print(f"    GCAT {g['jcat']} ({g['matched_by']}): program {g['program']}, "
-                      f"result {g['result']}")
+            out.print(literal(f"    GCAT {g['jcat']} ({g['matched_by']}): program "
+                              f"{g['program']}, result {g['result']}"))
         if item.narrative:
-            out.print(f"    {escape(item.narrative)}")
+            out.print(literal(f"    {item.narrative}"))
     for diag in detail.diagnostics:
-        out.print(f"[red]{escape(str(diag))}[/red]")
-    out.print("\n[dim]source lines:[/dim]")
-    for number, line in enumerate(detail.raw.splitlines(), entry.line):
-        out.print(f"[dim]{number:>6}[/dim] {escape(line)}", overflow="fold")
+        out.print(literal(str(diag), "red"))
+    out.print(Text("\nsource lines:", style="dim"))
+    # Lines end only at \n in the format (str.splitlines also splits at \x0c, U+2028 …).
+    for number, line in enumerate(detail.raw.removesuffix("\n").split("\n"), entry.line):
+        out.print(Text.assemble((f"{number:>6}", "dim"), " ", literal(line.removesuffix("\r"))),
+                  overflow="fold")
 
 
 def search(
@@ -210,20 +224,22 @@ def search(
     with open_store(db) as store:
         hits = store.search(query, limit, offset)
     if fmt is ShowFormat.json:
-        json.dump([{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
-                    "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text("**", "**"),
-                    "snippet_html": h.snippet_html()} for h in hits],
-                  sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json([{"item_id": h.item_id, "entry_id": h.entry_id, "name": h.name,
+                     "date": h.date_text, "rank": h.rank, "snippet": h.snippet_text("**", "**"),
+                     "snippet_html": h.snippet_html()} for h in hits])
         return
     out = out_console()
     if not hits:
         print(f"kosmochron: no match for {query!r}", file=sys.stderr)
     for h in hits:
-        snippet = escape(h.snippet_text("\x00", "\x01")).replace("\x00", "[bold yellow]") \
-            .replace("\x01", "[/bold yellow]")
-        out.print(f"[bold]#{h.entry_id} {escape(h.date_text)} · {escape(h.name)}[/bold] "
-                  f"[dim](rank {h.rank:.2f})[/dim]\n    {snippet}")
+        snippet, marked = Text("    "), False
+        for part in re.split(f"([{MARK_START}{MARK_END}])", h.snippet):
+            if part in (MARK_START, MARK_END):
+                marked = part == MARK_START
+            else:
+                snippet.append_text(literal(part, "bold yellow" if marked else ""))
+        out.print(Text.assemble(literal(f"#{h.entry_id} {h.date_text} · {h.name}", "bold"),
+                                (f" (rank {h.rank:.2f})", "dim"), "\n", snippet))
 
 
 def stats(
@@ -265,7 +281,7 @@ def sources(db: Db = None) -> None:
                    "SHA-256", "Ingested"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), escape(r["path"]), escape(r["title"] or ""),
+        table.add_row(str(r["id"]), literal(r["path"]), literal(r["title"]),
                       str(r["entry_count"]), str(r["launch_count"]), str(r["item_count"]),
                       str(r["error_count"]), r["sha256"][:12], str(r["ingested_at"])[:19])
     out_console().print(table)
@@ -356,8 +372,8 @@ def _over_bounds(report: dict[str, Any], key: str, digits: int, unit: str) -> st
 
 def _transfer_table(report: dict[str, Any]) -> Table:
     t, w = report["transfer"], report["window"]
-    table = Table(title=f"{escape(report['name'])} (payload #{report['payload_id']}) to "
-                        f"{report['target']}", show_header=False)
+    table = Table(title=literal(f"{report['name']} (payload #{report['payload_id']}) to "
+                                f"{report['target']}"), show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
     table.add_row("Launch", report["launch"])
@@ -366,7 +382,7 @@ def _transfer_table(report: dict[str, Any]) -> Table:
     if interval is not None:
         when = f"{interval['start']} to {interval['end']} ({interval['precision']})"
     table.add_row("Arrival", when if arrival is None else
-                  f"{when} ({arrival['kind']}: “{escape(arrival['span']['text'])}”)")
+                  literal(f"{when} ({arrival['kind']}: “{arrival['span']['text']}”)"))
     if t is not None:
         table.add_row("C3", f"{_figure(t['c3_km2_s2'], 2, ' km²/s²')} (v∞ "
                             f"{_figure(t['vinf_departure_km_s'], 2, ' km/s')})"
@@ -379,9 +395,9 @@ def _transfer_table(report: dict[str, Any]) -> Table:
         table.add_row("Time of flight", f"{t['tof_days']:.1f} days"
                       + _over_bounds(report, "tof_days", 1, " days"))
     elif report["note"]:
-        table.add_row("Transfer", f"none: {escape(report['note'])}")
+        table.add_row("Transfer", literal(f"none: {report['note']}"))
     if report["window_note"]:
-        table.add_row("Window", f"none: {escape(report['window_note'])}")
+        table.add_row("Window", literal(f"none: {report['window_note']}"))
     best = w["best"]
     if best is not None:
         days = w["days_from_optimum"]
@@ -389,9 +405,9 @@ def _transfer_table(report: dict[str, Any]) -> Table:
                                      f"{best['depart'][:10]}, arriving {best['arrive'][:10]}")
         table.add_row("From optimum", f"{days:+.0f} days" + (" (at the window's edge)"
                                                             if w["at_edge"] else ""))
-    table.add_row("In the window", ", ".join(
-        f"{escape(m['name'])} {m['launch'][:10] if m['launch'] else ''}"
-        f"{' (failed)' if m['outcome'] == 'failure' else ''}" for m in w["launches"]))
+    table.add_row("In the window", literal(", ".join(
+        f"{m['name']} {m['launch'][:10] if m['launch'] else ''}"
+        f"{' (failed)' if m['outcome'] == 'failure' else ''}" for m in w["launches"])))
     return table
 
 
@@ -419,8 +435,7 @@ def transfer(
         print(f"kosmochron: no transfer for {term!r}: " + "; ".join(reasons), file=sys.stderr)
         raise typer.Exit(1)
     if fmt is TransferFormat.json:
-        json.dump(reports, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(reports)
         return
     out = out_console()
     for report in reports:
@@ -434,10 +449,21 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help=(
         "Worker processes, each with its own connections: up to one per core."))] = 1,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="The public address absolute URLs in responses start with, e.g. "
+        "https://example.org/kosmochron (default: $KOSMOCHRON_BASE_URL, else http://HOST:PORT;"
+        " never the request's Host header).", show_default=False)] = None,
+    request_seconds: Annotated[float | None, typer.Option(
+        "--request-seconds", min=0.1, help="Database time one request may spend (default 2; "
+        "$KOSMOCHRON_REQUEST_SECONDS).", show_default=False)] = None,
+    header_seconds: Annotated[float, typer.Option(
+        "--header-seconds", min=0.1, help="Time a client has to send a request's "
+        "headers.")] = 2.0,
 ) -> None:
     """Serve the JSON API (/api/v1, docs at /api/docs) and the web UI (uvicorn); by
     default on the bundled Soviet Mars chronology."""
     from ..store import Settings
+    from ..web.server import ServerOptions
     from ..web.server import serve as run_server
 
     settings = Settings.from_env(db)
@@ -446,7 +472,8 @@ def serve(
     open_store(db).close()
     print(f"kosmochron: serving {settings.url} on http://{host}:{port}/ "
           f"(API docs: http://{host}:{port}/api/docs)", file=sys.stderr)
-    raise typer.Exit(run_server(settings, host, port, workers))
+    options = ServerOptions(base_url, request_seconds, header_seconds)
+    raise typer.Exit(run_server(settings, host, port, workers, options))
 
 
 def register(app: typer.Typer) -> None:

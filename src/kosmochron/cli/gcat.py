@@ -8,7 +8,6 @@ CC-BY 4.0).  ``import-gcat`` loads its files (the bundled ones with no FILE);
 from __future__ import annotations
 
 import html
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..gcat import GCAT_CITATION, GCAT_LICENCE
 from ..store import open_store
 from ..tables import RECONCILE_COLUMNS, reconcile_rows
-from .common import Db, err_console, write_csv
+from .common import Db, err_console, visible, write_csv, write_json
 
 ATTRIBUTION = f"{GCAT_CITATION}, {GCAT_LICENCE}"
 
@@ -96,13 +95,13 @@ def reconcile(
     with open_store(db) as store:
         report = store.reconcile(source)
     if fmt is ReconcileFormat.json:
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        write_json(report)
     elif fmt is ReconcileFormat.csv:
         write_csv(CSV_COLUMNS, csv_rows(report))
     elif fmt is ReconcileFormat.html:
         sys.stdout.write(html_report(report))
     else:
-        sys.stdout.write("".join(text_report(report)))
+        sys.stdout.write(visible("".join(text_report(report))))  # no terminal codes
 
 
 #: The report's table (one row per field compared), as the web UI's download has it.

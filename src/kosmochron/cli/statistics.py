@@ -12,19 +12,16 @@ the other statistics a launch historian asks for, each as a table, JSON or CSV.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from ..stats import describe_failed_stage
 from ..store import LaunchFilter, StatRow, Store
-from .common import StatsFormat, out_console, write_records_csv
+from .common import StatsFormat, literal, out_console, write_json, write_records_csv
 
 
 class StatsView(StrEnum):
@@ -59,7 +56,7 @@ def records(store: Store, view: StatsView, by: str, f: LaunchFilter, definition:
 
 def _rates_table(rows: list[StatRow], by: str, definition: str) -> Table:
     counted = "launches" if definition == "launch" else "payloads (GCAT result)"
-    table = Table(title=f"{counted.capitalize()} by {by}", box=box.SIMPLE_HEAD)
+    table = Table(title=literal(f"{counted.capitalize()} by {by}"), box=box.SIMPLE_HEAD)
     width = max((len(r.key) for r in rows), default=4)
     table.add_column(by, min_width=min(width, 30))
     for column in (counted, "failed", "score", "rate", "Wilson", "Jeffreys", "best run"):
@@ -67,7 +64,7 @@ def _rates_table(rows: list[StatRow], by: str, definition: str) -> Table:
     for r in rows:
         streak = "–" if r.longest_streak is None else f"{r.longest_streak:,}"
         key = f"{r.key}s" if by == "decade" and r.key.isdecimal() else r.key
-        table.add_row(escape(key), f"{r.launches:,}", f"{r.failures:,}",
+        table.add_row(literal(key), f"{r.launches:,}", f"{r.failures:,}",
                       "–" if r.score is None else f"{r.score:,.2f}".rstrip("0").rstrip("."),
                       _percent(r.success_rate), _interval(r.ci_low, r.ci_high),
                       _interval(r.jeffreys_low, r.jeffreys_high), streak)
@@ -86,7 +83,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]], left: int = 1)
     for i, column in enumerate(columns):
         table.add_column(column, justify="left" if i < left else "right")
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
+        table.add_row(*(literal(cell) for cell in row))
     return table
 
 
@@ -136,8 +133,7 @@ def show(store: Store, view: StatsView, by: str, f: LaunchFilter, definition: st
         return
     rows = records(store, view, by, f, definition, size)
     if fmt is StatsFormat.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(rows)
     elif fmt is StatsFormat.csv:
         write_records_csv(rows)
     else:

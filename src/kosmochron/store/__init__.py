@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import functools
 import threading
@@ -21,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..model import Entry
 from ..stats import LearningStep
-from . import browse, merge, query, search, statistics
+from . import browse, locks, merge, query, search, statistics
 from .browse import FACETS
 from .crosswalk import GCAT_CITATION, GcatError
 from .db import ENV_VAR, Settings, StoreError, make_engine, migrate
@@ -38,7 +39,7 @@ from .query import (
     UnknownValue,
 )
 from .schema import ENTITY_TABLES, sources
-from .search import SearchHit
+from .search import SearchHit, TooManyTerms
 from .statistics import CADENCE_GROUPS, CadenceCell, FailureCount, SitePoint, StreakRow
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
            "ORDERINGS", "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail",
            "LaunchFilter", "LaunchJSON", "LaunchList", "QueryError", "SearchHit", "Settings",
-           "StatRow", "Store", "StoreError", "StoredEntry", "StreakRow", "UnknownValue",
-           "open_store"]
+           "StatRow", "Store", "StoreError", "StoredEntry", "StreakRow", "TooManyTerms",
+           "UnknownValue", "open_store"]
 
 
 T = TypeVar("T")
@@ -202,11 +203,14 @@ class Store:
     # -- writing -------------------------------------------------------------
 
     def ingest(self, paths: Iterable[str | Path | None], encoding: str = "utf-8",
-               progress: Progress | None = None) -> list[IngestResult]:
-        """Ingest each file in its own transaction (None is the bundled seed)."""
+               progress: Progress | None = None, *, wait: float = locks.DEFAULT_WAIT,
+               waiting: locks.Waiting | None = None) -> list[IngestResult]:
+        """Ingest each file in its own transaction (None is the bundled seed).  Another
+        writer is waited for up to ``wait`` seconds (``waiting`` is told who it is)."""
         results = []
         for path in paths:
             with self.engine.begin() as conn:
+                locks.take(conn, wait, waiting)
                 results.append(ingest(conn, path, encoding, progress))
         return results
 
@@ -435,7 +439,9 @@ class Store:
         """A page of ranked hits; ``filter`` keeps those of the entries it selects and
         ``order`` is ``rank`` (best first), ``date`` or ``-date`` (see :mod:`.hits`).  A
         payload two sources tell (one launch, one satellite number or designator) is one
-        hit, the better ranked."""
+        hit, the better ranked.  Each search term counts once; TooManyTerms (a
+        QueryError) past :data:`.search.MAX_TERMS`."""
+        text = search.normalise(text)
         with self.engine.connect() as conn:
             if self._cache is None and filter is None and order == "rank":
                 return merge.one_hit_per_payload(conn, search.search(conn, text, limit, offset))
@@ -444,6 +450,7 @@ class Store:
 
     def search_count(self, text: str, *, filter: LaunchFilter | None = None) -> int:
         """How many hits :meth:`search` has for ``text`` under ``filter``."""
+        text = search.normalise(text)
         with self.engine.connect() as conn:
             return len(self._ranking(conn, text, filter, "rank"))
 
@@ -712,6 +719,31 @@ class Store:
         :meth:`sources` lists it); unlike :meth:`render_source` it never looks at files."""
         with self.engine.connect() as conn:
             return browse.stored_source(conn, identity)
+
+    def stream_source(self, identity: str, nodes: int = 2000) -> tuple[str, Iterator[bytes]]:
+        """:meth:`stored_source` as (encoding, chunks of bytes), ``nodes`` entries and
+        text nodes a chunk, each read on a connection of its own: a server streams a
+        100 MB source without holding it, a connection or its thread for the whole of
+        it (and renews its request budget per chunk: :func:`.budget.stepwise`).
+        QueryError if there is no such source (before any chunk)."""
+        with self.engine.connect() as conn:
+            src = browse.source_row(conn, identity)
+
+        def chunks() -> Iterator[bytes]:
+            encode = codecs.getincrementalencoder(src.encoding)().encode
+            if src.bom:
+                yield encode("\ufeff")
+            after = -1
+            while True:
+                with self.engine.connect() as conn:
+                    parts = browse.source_parts(conn, src.id, after, nodes)
+                if not parts:
+                    break
+                after = parts[-1][0]
+                yield encode("".join(raw for _, raw in parts))
+            yield encode("", final=True)
+
+        return str(src.encoding), chunks()
 
     def render_source(self, path: str | Path | None = None) -> bytes:
         """A stored source's bytes, rebuilt from its entries and text nodes."""

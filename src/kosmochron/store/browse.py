@@ -262,20 +262,37 @@ def stored_source(conn: Connection, identity: str) -> tuple[bytes, str]:
     """The bytes of the source stored under exactly ``identity`` (its ``sources.path``) and
     their encoding, rebuilt from its entries and text nodes.  No file-system lookup: a
     server passes user input here."""
+    src = source_row(conn, identity)
+    parts = [raw for _, raw in source_parts(conn, src.id)]
+    text = ("\ufeff" if src.bom else "") + "".join(parts)
+    return text.encode(src.encoding), str(src.encoding)
+
+
+def source_row(conn: Connection, identity: str) -> sa.Row[Any]:
+    """The ``sources`` row stored under exactly ``identity``; QueryError if none is."""
     src = conn.execute(sa.select(sources).where(sources.c.path == identity.replace("\x00", "")))\
         .first()
     if src is None:
         known = ", ".join(r.path for r in conn.execute(sa.select(sources.c.path)
                                                          .order_by(sources.c.id)))
         raise QueryError(f"no stored source {identity!r}; stored: {known or 'none'}")
-    # Two queries, not a UNION: the entries' text is stored packed, the rest as text.
-    nodes = [*conn.execute(sa.select(entries.c.seq, entries.c.raw)
-                           .where(entries.c.source_id == src.id)),
-             *conn.execute(sa.select(source_texts.c.seq, source_texts.c.raw)
-                           .where(source_texts.c.source_id == src.id))]
-    nodes.sort(key=lambda node: node[0])
-    text = ("\ufeff" if src.bom else "") + "".join(raw for _, raw in nodes)
-    return text.encode(src.encoding), str(src.encoding)
+    return src
+
+
+def source_parts(conn: Connection, source_id: int, after: int = -1,
+                 limit: int | None = None) -> list[tuple[int, str]]:
+    """(seq, raw text) of a source's entries and text nodes in order, from after ``after``:
+    the whole source, or a page of it (``limit`` nodes) for streaming.  Two queries, not
+    a UNION: the entries' text is stored packed, the rest as text."""
+    def nodes(table: sa.Table) -> list[tuple[int, str]]:
+        query = (sa.select(table.c.seq, table.c.raw)
+                 .where(table.c.source_id == source_id, table.c.seq > after)
+                 .order_by(table.c.seq))
+        return [(seq, raw) for seq, raw in conn.execute(
+            query if limit is None else query.limit(limit))]
+
+    found = sorted([*nodes(entries), *nodes(source_texts)], key=lambda node: node[0])
+    return found if limit is None else found[:limit]
 
 
 def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:

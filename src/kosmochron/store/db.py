@@ -9,6 +9,8 @@ fresh machine with no prior ``ingest``.
 from __future__ import annotations
 
 import os
+import socket
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +19,26 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from .budget import install
+from .errors import QueryError as QueryError
+from .errors import StoreError as StoreError
+
 #: The newest migration; opening skips Alembic entirely when the database is at it.
 HEAD_REVISION = "0008"
 ENV_VAR = "KOSMOCHRON_DB"
 GCAT_VAR = "KOSMOCHRON_BUNDLED_GCAT"
 
+#: How long an SQLite statement waits for a lock another connection holds (ms).
+BUSY_TIMEOUT_MS = 30_000
 
-class StoreError(Exception):
-    """A database that cannot be opened, migrated or queried as asked."""
+
+def application_name() -> str:
+    """How our connections introduce themselves to PostgreSQL (``pg_stat_activity``), so
+    that a writer waiting for another can say who that is."""
+    command = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if command == "kosmochron" and len(sys.argv) > 1:
+        command += f" {sys.argv[1]}"
+    return f"kosmochron: {command} (pid {os.getpid()} on {socket.gethostname()})"[:63]
 
 
 def default_sqlite_path() -> Path:
@@ -54,6 +68,9 @@ class Settings:
     #: database's data is the seed and GCAT (``$KOSMOCHRON_BUNDLED_GCAT=0`` declines,
     #: ``=1`` asks for it in any database).
     bundled_gcat: bool = False
+    #: The longest any one statement may run, in seconds (None: no limit); a server
+    #: sets it, and bounds each request's statements as well (:mod:`.budget`).
+    statement_timeout: float | None = None
 
     @classmethod
     def from_env(cls, db: str | None = None, *, seed_if_empty: bool = True) -> Settings:
@@ -80,7 +97,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA cache_size = -65536")
     # Read pages through a memory map rather than a read() per page: a filtered list
     # visits thousands of rows spread over the file, 3x faster mapped (SQLite caps it at
@@ -95,17 +112,23 @@ def _sqlite_begin(connection: Connection) -> None:
 
 def make_engine(settings: Settings) -> Engine:
     url = sa.engine.make_url(settings.url)
+    timeout = settings.statement_timeout
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url)
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if url.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True)
-    raise StoreError(f"unsupported database {settings.url!r}: use an SQLite path or "
-                     "postgresql+psycopg://USER@HOST/DB")
+    elif url.get_backend_name() == "postgresql":
+        connect: dict[str, Any] = {"application_name": application_name()}
+        if timeout is not None:
+            connect["options"] = f"-c statement_timeout={max(1, round(timeout * 1000))}"
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect)
+    else:
+        raise StoreError(f"unsupported database {settings.url!r}: use an SQLite path or "
+                         "postgresql+psycopg://USER@HOST/DB")
+    install(engine, timeout)
+    return engine
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -48,7 +48,13 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from ..export import diagnostic_json, dumps, entry_json, ndjson_line, source_json
+from ..export import (
+    diagnostic_json,
+    dumps,
+    entry_json,
+    ndjson_line,
+    source_json,
+)
 from ..model import Diagnostic, Source
 from ..tables import LAUNCH_COLUMNS as LAUNCH_COLUMNS  # the tables' columns, re-exported
 from ..tables import PAYLOAD_COLUMNS as PAYLOAD_COLUMNS

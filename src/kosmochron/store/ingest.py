@@ -30,9 +30,11 @@ from ..render import render_entry
 from ..source import SEED_NAME, ChronologyStream, open_stream
 from ..suggest import fold
 from . import crosswalk, merge, search
-from .db import BulkWriter
+from .db import BulkWriter, StoreError
 from .packing import pack
 from .pipeline import Job, WriteBehind
+from .query import reparse
+from .rawtext import NUL, clean, escape
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
 
 #: Called with (bytes read, entries so far) as the file streams in, once those entries
@@ -56,7 +58,21 @@ class IngestResult:
 
 def source_identity(path: str | Path | None) -> str:
     """How a file is known in the database: its absolute path, or the seed's name."""
-    return SEED_NAME if path is None else str(Path(path).resolve())
+    if path is None:
+        return SEED_NAME
+    identity = str(Path(path).resolve())
+    try:
+        identity.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (os.fsdecode's escapes)
+        raise StoreError(f"{identity.encode('utf-8', 'backslashreplace').decode()}: error: "
+                         "the file name is not valid UTF-8, which the database needs; "
+                         "rename the file") from None
+    return identity
+
+
+#: The largest source a database holds (sizes, line and column numbers are 32-bit
+#: integers in PostgreSQL): larger files are refused alike on both databases.
+MAX_SOURCE_BYTES = 2**31 - 1
 
 
 def slugify(name: str) -> str:
@@ -140,12 +156,18 @@ class _Batch:
         self.date: Callable[[dt.date | None], Any] = (
             (lambda d: None if d is None else d.isoformat()) if dates_as_text else (lambda d: d))
 
-    def add_entry(self, entry: Entry, seq: int) -> None:
+    def add_entry(self, entry: Entry, seq: int, source: str) -> None:
         # The model's properties scan the fields on every call; this is the ingest's
         # inner loop, so each entry's and item's fields are read once into dicts.
         ent = self.entity
         eid = self.entry_id
         self.entry_id += 1
+        raw = render_entry(entry)
+        for diag in entry.diagnostics:
+            self.entry_of[id(diag)] = eid
+        has_errors = entry.has_errors
+        if NUL in raw:  # rare: values from the text with U+FFFD (see store.rawtext)
+            entry = reparse(clean(raw), source, entry.line)
         date = entry.date
         header: dict[str, str] = {}
         for f in entry.fields:
@@ -156,12 +178,10 @@ class _Batch:
             ent["site"](header.get("Launch Site")), ent["complex"](header.get("Launch Complex")),
             ent["family"](header.get("LV Family")), ent["vehicle"](header.get("Launch Vehicle")),
             ent["configuration"](header.get("LV Configuration")),
-            entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), entry.has_errors,
-            render_entry(entry), ent["state"](header.get("State")),
+            entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), has_errors,
+            raw, ent["state"](header.get("State")),
             (header.get("Launch Code") or "")[:12] or None,
             (header.get("Launch Tag") or "")[:20] or None))
-        for diag in entry.diagnostics:
-            self.entry_of[id(diag)] = eid
         for seq_item, item in enumerate(entry.items):
             iid = self.item_id
             self.item_id += 1
@@ -266,7 +286,7 @@ def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResul
     with WriteBehind() as behind:  # the rows of a batch are written as the next is parsed
         for seq, node in enumerate(stream):
             if isinstance(node, Entry):
-                batch.add_entry(node, seq)
+                batch.add_entry(node, seq, stream.reader.display)
                 result.entries += 1
                 result.items += len(node.items)
                 if result.entries % BATCH_ENTRIES == 0:
@@ -275,12 +295,12 @@ def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResul
                         behind.submit(partial(progress, stream.reader.bytes_read,
                                               result.entries))
             else:
-                batch.texts.append((source_id, seq, node.line, node.raw))
+                batch.texts.append((source_id, seq, node.line, escape(node.raw)))
         behind.submit(batch.take(writer))
     if progress:
         progress(stream.reader.bytes_read, result.entries)
-    diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column, d.message)
-                 for d in stream.diagnostics]
+    diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column,
+                  clean(d.message)) for d in stream.diagnostics]
     writer.insert(diagnostics, DIAGNOSTIC_COLUMNS, diag_rows)
 
 
@@ -321,11 +341,11 @@ def _finish_source(conn: Connection, stream: ChronologyStream, result: IngestRes
         sa.select(sa.func.count(), sa.func.count().filter(entries.c.kind == "launch"))
         .where(entries.c.source_id == source_id)).one()
     result.launches = counts[1]
-    result.errors = sum(1 for d in stream.diagnostics if d.severity == "error")
+    result.errors = stream.diagnostics.counts["error"]  # those not kept too
     result.diagnostics = list(stream.diagnostics)
     src = stream.source
     conn.execute(sa.update(sources).where(sources.c.id == source_id).values(
-        title=src.title, bom=src.bom, size_bytes=stream.reader.bytes_read,
+        title=clean(src.title), bom=src.bom, size_bytes=stream.reader.bytes_read,
         entry_count=result.entries, launch_count=result.launches, item_count=result.items,
         error_count=result.errors))
     if conn.dialect.name == "postgresql":
@@ -345,6 +365,10 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
     """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
     transaction; the caller commits."""
     stream = open_stream(path, encoding)
+    if path is not None and Path(path).is_file() \
+            and Path(path).stat().st_size > MAX_SOURCE_BYTES:
+        raise StoreError(f"{path}: error: the file is over 2 GiB, more than one source can "
+                         "be; split it into several files")
     return ingest_stream(conn, source_identity(path), stream, progress)
 
 

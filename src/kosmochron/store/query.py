@@ -28,6 +28,7 @@ from ..parser import ParseState, parse_lines, split_lines
 from ..stats import jeffreys_interval, wilson_interval
 from ..suggest import did_you_mean, nearest
 from . import search
+from .db import QueryError as QueryError
 from .schema import (
     ENTITY_TABLES,
     agencies,
@@ -97,10 +98,6 @@ def _year_of(element: year_of, compiler: Any, **kw: Any) -> str:
 @compiles(year_of, "sqlite")
 def _year_of_sqlite(element: year_of, compiler: Any, **kw: Any) -> str:
     return f"CAST(substr({compiler.process(element.clauses, **kw)}, 1, 4) AS INTEGER)"
-
-
-class QueryError(ValueError):
-    """A filter or lookup that cannot be answered as asked (the message says why)."""
 
 
 class UnknownValue(QueryError):
@@ -181,6 +178,8 @@ class LaunchFilter:
         if outcome not in (None, "success", "failure"):
             raise UnknownValue("outcome", str(outcome), nearest(str(outcome), OUTCOMES),
                                "outcome", expected="success or failure")
+        if options.get("text"):  # each term once, at most MAX_TERMS (TooManyTerms)
+            options["text"] = search.normalise(options["text"])
         return cls(**options)
 
 

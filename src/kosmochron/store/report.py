@@ -144,7 +144,10 @@ class Report:
     def _start(self, version: str) -> tuple[threading.Event, list[BaseException]]:
         with self._lock:
             running = self._running
-            if running is not None and running[0] == version and not running[2]:
+            # A check that failed stays failed for its data version: every request would
+            # otherwise start the whole check again (a value it could not compute with
+            # once made each request to /findings re-run it).
+            if running is not None and running[0] == version:
                 return running[1], running[2]
             finished, errors = threading.Event(), list[BaseException]()
             self._running = (version, finished, errors)

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from .packing import PackedText
+from .rawtext import RawText
 
 metadata = MetaData()
 
@@ -103,7 +104,7 @@ source_texts = Table(
            primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("line", Integer, nullable=False),
-    Column("raw", Text, nullable=False),
+    Column("raw", RawText, nullable=False),
 )
 
 entries = Table(

@@ -18,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .db import QueryError
+
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 SQLITE_DDL = [
@@ -139,15 +141,49 @@ def highlight_text(marked: str, start: str = "«", end: str = "»") -> str:
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 
+#: The most distinct words or "quoted phrases" one search may ask for, and the most
+#: words in all: a search's cost grows with both (a word repeated 300 times took 52 s
+#: before repeats were dropped), and no real question needs more.
+MAX_TERMS = 16
+MAX_WORDS = 48
+
+
+class TooManyTerms(QueryError):
+    """A search asking for more than :data:`MAX_TERMS` terms (a 400 from the server)."""
+
+
 def query_terms(text: str) -> list[str]:
-    """The words and "quoted phrases" of user text; AND, OR and NOT are plain noise
-    and NUL characters (which no query can hold) are dropped."""
-    terms = []
+    """The words and "quoted phrases" of user text, each once (a repeat, in any case and
+    spacing, asks nothing more); AND, OR and NOT are plain noise and NUL characters
+    (which no query can hold) are dropped.  TooManyTerms past the limits."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    repeats = 0
     for phrase, word in _TERM.findall(text.replace("\x00", "")):
         term = (phrase or word).strip()
-        if term and term.upper() not in {"AND", "OR", "NOT"}:
-            terms.append(term)
+        if not term or term.upper() in {"AND", "OR", "NOT"}:
+            continue
+        key = " ".join(term.casefold().split())
+        if key in seen:
+            repeats += 1
+            continue
+        seen.add(key)
+        terms.append(term)
+    words = sum(len(term.split()) for term in terms)
+    if len(terms) > MAX_TERMS or words > MAX_WORDS:
+        again = f" (and {repeats:,} repeats, which count once)" if repeats else ""
+        raise TooManyTerms(f"too many search terms: {len(terms):,} different words or phrases "
+                           f"({words:,} words){again}; a search takes at most {MAX_TERMS} "
+                           f"words or \"quoted phrases\", {MAX_WORDS} words in all")
     return terms
+
+
+def normalise(text: str) -> str:
+    """The search as its terms, each once, in a canonical spelling: what a search is kept
+    and compared under (so ``mars mars MARS`` is one search, ``mars``).  Text with no
+    terms at all (``AND``, spaces) stays as it is: it matches nothing."""
+    terms = query_terms(text)
+    return " ".join(f'"{t}"' if " " in t else t for t in terms) if terms else text
 
 
 def fts5_query(text: str) -> str:

@@ -30,7 +30,8 @@ from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.datastructures import URL
 
 from ..export import diagnostic_json, entry_json
 from ..render import render_entry
@@ -44,8 +45,10 @@ from ..store import (
     Store,
     StoredEntry,
 )
+from ..store.budget import stepwise
 from ..validate import RULE_IDS
 from . import downloads
+from .guard import base_url
 from .params import (
     API,
     FACETS_PATTERN,
@@ -59,29 +62,44 @@ from .params import (
     OrderingParam,
     StoreDep,
     known_parameters,
+    search_text,
     store_errors,
-    text_value,
 )
 from .schemas import STR, _error, _ok
-from .state import FastJSONResponse, HttpError, report_ready
+from .state import FastJSONResponse, HttpError, report_ready, wait_for_report
 
 # -- representations ----------------------------------------------------------------
 
+def _base(request: Request) -> str:
+    """The configured base URL (never the request's Host header, which clients set)."""
+    return base_url(request)
+
+
 def _url(request: Request, path: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}{API}{path}"
+    return f"{_base(request)}{API}{path}"
+
+
+def _here(request: Request) -> URL:
+    """The request's own URL under the configured base."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return URL(_base(request) + path + (f"?{query}" if query else ""))
 
 
 def _page(request: Request, count: int, offset: int, limit: int, results: list[Any],
           *, more: bool | None = None) -> dict[str, Any]:
     """``count``/``next``/``previous`` as full URLs (the request's own, re-paged)."""
     has_next = offset + limit < count if more is None else more
+    here = _here(request)
     previous = None
     if offset > 0:
-        back = request.url.remove_query_params("offset") if offset <= limit \
-            else request.url.include_query_params(offset=offset - limit)
+        back = here.remove_query_params("offset") if offset <= limit \
+            else here.include_query_params(offset=offset - limit)
         previous = str(back)
     return {"count": count,
-            "next": str(request.url.include_query_params(offset=offset + limit))
+            "next": str(here.include_query_params(offset=offset + limit))
             if has_next else None,
             "previous": previous, "results": results}
 
@@ -124,7 +142,7 @@ def index(request: Request) -> FastJSONResponse:
     names = ("launches", "payloads", "search", "stats", "entities/family", "render",
              "openapi.json")
     return FastJSONResponse({n: _url(request, f"/{n}") for n in names}
-                        | {"docs": f"{str(request.base_url).rstrip('/')}/api/docs"})
+                            | {"docs": f"{_base(request)}/api/docs"})
 
 
 @api.get("/launches", summary="Launches, filtered, sorted and paged",
@@ -271,7 +289,7 @@ def search(request: Request, store: StoreDep, f: FilterDep, fmt: FormatDep,
     """The hits among the entries the launch filters select (every entry when none is
     given, events too unless ``kind`` says); ``count`` is how many there are.
     ``snippet`` marks matches with « », ``snippet_html`` is escaped HTML with <mark>."""
-    text = text_value(q) or ""
+    text = search_text(q) or ""  # each term once, at most MAX_TERMS (else a 400)
     among = replace(f, text=None, kind=f.kind if "kind" in request.query_params else None)
     chosen = None if among == LaunchFilter(kind=None) else among
     with store_errors(422):
@@ -319,6 +337,7 @@ RuleId = StrEnum("RuleId", {name: name for name in sorted({*RULE_IDS, *RULE_IDS.
 
 
 @api.get("/findings", summary="Validation findings on the stored chronology",
+         dependencies=[Depends(wait_for_report)],
          responses={**_ok("Findings", "Findings with counts by rule and severity."),
                     503: _error("The report is still being checked (after an ingest or a "
                                 "start): try again after Retry-After seconds.")})
@@ -384,15 +403,28 @@ def entity(request: Request, store: StoreDep, kind: EntityKind, slug: str,
 
 @api.get("/render", summary="Chronology text: a stored source byte for byte, or entries",
          response_class=PlainTextResponse, responses={200: {
-             "description": "The text.", "content": {"text/plain": {"schema": STR}}}})
+             "description": "The text.", "content": {"text/plain": {"schema": STR}},
+             "headers": {"X-Total-Count": {"description": "Matching entries (paged text).",
+                                           "schema": STR},
+                         "Link": {"description": "The next and previous pages (paged text).",
+                                  "schema": STR}}}})
 def render(request: Request, store: StoreDep, f: FilterDep,
-           ordering: OrderingParam = "date") -> Response:
+           ordering: OrderingParam = "date",
+           limit: Annotated[int, Query(ge=1, le=1000, description=(
+               "Entries per page of text (at most 1000)."))] = 100,
+           offset: Offset = 0) -> Response:
     """With ``source`` alone: that stored source's exact bytes, as ``kosmochron render
-    --stored`` writes them.  Otherwise the raw text of the matching entries, in order."""
+    --stored`` writes them, streamed (chunk by chunk, never held whole).  Otherwise the
+    raw text of the matching entries, in order, a page at a time (``limit``/``offset``;
+    ``X-Total-Count`` and ``Link: <…>; rel="next"`` say what else there is)."""
     if f.source is not None and set(request.query_params) == {"source"}:
         with store_errors(404):
-            data, encoding = store.stored_source(f.source)
-        return Response(data, media_type=f"text/plain; charset={encoding}")
+            encoding, chunks = store.stream_source(f.source)
+        return StreamingResponse(stepwise(chunks), media_type=f"text/plain; charset={encoding}")
     with store_errors(422):
-        found = store.launches(f, order=ordering)
-    return PlainTextResponse("".join(render_entry(s.entry) for s in found))
+        found = store.launches(f, order=ordering, limit=limit, offset=offset)
+        total = store.count(f) if len(found) == limit or offset else len(found)
+    page = _page(request, total, offset, limit, [])
+    links = [f'<{page[rel]}>; rel="{rel}"' for rel in ("next", "previous") if page[rel]]
+    headers = {"X-Total-Count": str(total)} | ({"Link": ", ".join(links)} if links else {})
+    return PlainTextResponse("".join(render_entry(s.entry) for s in found), headers=headers)

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..store import Store
 from . import downloads
+from .guard import base_url
 from .params import API, FormatDep, StoreDep, known_parameters
 from .schemas import INT, OINT, OSTR, STR, _arr, _error, _obj, _ok, _ref
 from .state import FastJSONResponse, HttpError
@@ -44,7 +45,7 @@ Identifier = Annotated[str, Query(min_length=1, max_length=200, description=(
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url(request)  # configured, never the Host header
 
 
 def _matches(request: Request, store: Store, q: str) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from ..store import CADENCE_GROUPS, GCAT_CITATION
 from . import downloads
+from .guard import base_url
 from .params import (
     API,
     Dimension,
@@ -122,7 +123,7 @@ def sites_geojson(request: Request, store: StoreDep, f: FilterDep) -> FastJSONRe
     [longitude, latitude] (WGS 84), as GeoJSON has them."""
     with store_errors(422):
         points, _ = store.site_points(f)
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)  # configured, never the Host header
     features = [{"type": "Feature",
                  "geometry": {"type": "Point",
                               "coordinates": [round(p.longitude, 5), round(p.latitude, 5)]},

@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import anyio.to_thread
@@ -22,9 +23,11 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from .. import __version__
-from ..store import Settings, Store, UnknownValue
+from ..store import QueryError, Settings, Store, TooManyTerms, UnknownValue
+from ..store.budget import QueryCancelled, cancel_all
 from ..suggest import did_you_mean, nearest
 from . import warmup
 from .api import api
@@ -32,6 +35,7 @@ from .api_lookup import LOOKUP_SCHEMAS, lookup_api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
 from .figures import router as figures_router
+from .guard import Guard, Limits
 from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import compile_templates, error_page, static_dir
 from .pages import router as web_router
@@ -55,7 +59,12 @@ carries it in X-Data-Attribution)."""
 
 class App(FastAPI):
     """FastAPI whose OpenAPI document covers the versioned API only (the web UI's routes
-    are pages, not API) and publishes the response schemas and cache headers."""
+    are pages, not API) and publishes the response schemas and cache headers, with
+    :class:`~kosmochron.web.guard.Guard` outside everything else (so that even an error
+    response has the security headers)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Guard(super().build_middleware_stack(), self.state.limits)
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
@@ -89,8 +98,8 @@ HANDLER_THREADS = 4
 BOOT_VAR = "KOSMOCHRON_BOOT"
 
 
-def _lifespan(settings: Settings | None,
-              store: Store | None) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(settings: Settings | None, store: Store | None,
+              limits: Limits) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
@@ -98,13 +107,17 @@ def _lifespan(settings: Settings | None,
         if store is not None:  # the caller's store: the caller closes it
             yield
             return
-        built = await run_in_threadpool(Store.from_settings, settings or Settings.from_env())
+        # No statement of a request may run longer than the whole request may.
+        chosen = replace(settings or Settings.from_env(),
+                         statement_timeout=limits.request_seconds)
+        built = await run_in_threadpool(Store.from_settings, chosen)
         built.serve()  # keep answers between requests until the data changes
         app.state.store = built
         warmup.start()  # `kosmochron serve`: the transfer machinery, in the background
         try:
             yield
         finally:
+            cancel_all()  # whatever still runs (the server's grace is over)
             built.close()
 
     return lifespan
@@ -178,6 +191,31 @@ async def _unknown_value(request: Request, exc: Exception) -> Response:
     """A filter value that names nothing stored, from any API route (did you mean …)."""
     assert isinstance(exc, UnknownValue)
     return _error_response(unknown_value(exc))
+def _for_client(request: Request, error: HttpError) -> Response:
+    """An error page for a browser's page, the API's error shape for everything else."""
+    path = request.url.path
+    if not path.startswith("/api/") and not path.endswith(".json") \
+            and "text/html" in request.headers.get("accept", ""):
+        return error_page(request, request.app.state.store, error)
+    return _error_response(error, error.headers)
+
+
+async def _query_cancelled(request: Request, exc: Exception) -> Response:
+    """A request whose queries were stopped (its budget spent, the server stopping)."""
+    assert isinstance(exc, QueryCancelled)
+    if exc.reason == "shutdown":
+        error = HttpError(503, "shutting_down", "the server is shutting down; try again in a "
+                          "moment", {"retry_after_seconds": 5}, {"Retry-After": "5"})
+    else:
+        error = HttpError(503, "too_slow", f"{exc}: ask for less (a narrower filter, a smaller "
+                          "page, fewer search terms)", {"limit_seconds": exc.seconds})
+    return _for_client(request, error)
+
+
+async def _query_error(request: Request, exc: Exception) -> Response:
+    """A value the store cannot use that no route turned into its own error: a 400."""
+    code = "too_many_terms" if isinstance(exc, TooManyTerms) else "bad_request"
+    return _for_client(request, HttpError(400, code, str(exc)))
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
@@ -185,12 +223,17 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
                                      f"internal error ({type(exc).__name__}); please report it"))
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               limits: Limits | None = None) -> FastAPI:
     """The app: API, docs and web UI.  The store is opened from ``settings`` (default:
     ``--db``/``$KOSMOCHRON_DB``/the user's data dir) when the app starts, never at import
-    time, and closed when it stops; a given ``store`` is used as is and left open."""
+    time, and closed when it stops; a given ``store`` is used as is and left open.
+    ``limits`` (default: from the environment) bound each request and give the base URL
+    of absolute URLs (:mod:`kosmochron.web.guard`)."""
+    limits = limits or Limits.from_env()
     app = App(title="Kosmochron", version=__version__, openapi_url=f"{API}/openapi.json",
-              docs_url=None, redoc_url=None, lifespan=_lifespan(settings, store))
+              docs_url=None, redoc_url=None, lifespan=_lifespan(settings, store, limits))
+    app.state.limits = limits
     if store is not None:  # usable even by clients that never run the lifespan
         app.state.store = store
     app.state.responses = ResponseCache.from_env()
@@ -198,6 +241,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                        responses=app.state.responses)
     app.add_middleware(Attribution)  # outermost: kept responses are credited too
     app.add_exception_handler(HttpError, _http_error)
+    app.add_exception_handler(QueryCancelled, _query_cancelled)
+    app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _starlette_error)
     app.add_exception_handler(UnknownValue, _unknown_value)

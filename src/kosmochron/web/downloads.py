@@ -26,6 +26,7 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from ..store import LaunchFilter, LaunchJSON, QueryError, Store, UnknownValue
+from ..store.budget import stepwise
 from ..suggest import nearest
 from ..tables import (
     LAUNCH_COLUMNS,
@@ -96,7 +97,8 @@ def respond(table: Table, fmt: str) -> StreamingResponse:
     else:
         chunks = ndjson_chunks(table.records())
     filename = f"kosmochron-{table.name}.{fmt}"
-    return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers={
+    # Each chunk within the request's database budget, not the whole download.
+    return StreamingResponse(stepwise(chunks), media_type=MEDIA_TYPES[fmt], headers={
         "content-disposition": f"attachment; filename=\"{filename}\"; "
                                f"filename*=UTF-8''{quote(filename)}"})
 

@@ -110,8 +110,9 @@ class Context:
         text = self.options.get(name, "").strip()
         if not text:
             return default
-        if not text.isdecimal() or not low <= int(text) <= high:
-            raise filters.bad_request(f"bad {name} {text!r}: expected a whole number from "
+        # A number of thousands of digits is a bad value too, not a crash in int().
+        if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
+            raise filters.bad_request(f"bad {name} {text[:40]!r}: expected a whole number from "
                                       f"{low} to {high}", name)
         return int(text)
 

@@ -9,8 +9,9 @@ need no special cases):
   ``Cache-Control: no-cache``, and answers a matching ``If-None-Match`` with a
   bodiless 304 before any handler runs;
 * keeps whole successful responses (:class:`ResponseCache`) keyed by the data
-  version and everything of the request a page depends on (host, scheme, root
-  path, path and query), so asking again is a memory copy rather than a query, a
+  version and everything of the request a page depends on (root path, path and
+  query; never the Host header, which any client sets: absolute URLs come from the
+  configured base URL), so asking again is a memory copy rather than a query, a
   parse and a serialisation: what a caching proxy would do, without the proxy.
   An ingest changes the data version, so no kept response outlives the data it
   was made from.  Bounded by bytes (``KOSMOCHRON_RESPONSE_CACHE_MB``, 0 turns it
@@ -197,8 +198,7 @@ class ReadOnlyCache:
                 return
         key: Key | None = None
         if keep and self.responses is not None:
-            key = (version, scope.get("scheme", "http"), _header(scope, b"host") or "",
-                   str(scope.get("root_path", "")), path, query, _accept(scope, path))
+            key = (version, str(scope.get("root_path", "")), path, query, _accept(scope, path))
             kept = self.responses.get(key)
             if kept is not None:
                 await _send_whole(send, kept.status, list(kept.headers),

@@ -46,7 +46,7 @@ from . import (
     timelines,
     transfer_charts,
 )
-from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready
+from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready, wait_for_report
 from .timelines import Timeline
 
 router = APIRouter(include_in_schema=False)
@@ -192,7 +192,8 @@ def error_page(request: Request, store: Store, error: HttpError) -> HTMLResponse
     return response
 
 
-def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
+def twin(html_path: str, *json_paths: str,
+         dependencies: list[Any] | None = None) -> Callable[[Builder], Builder]:
     """Register a builder as an HTML page and as its JSON twin(s).  JSON routes go
     first so ``/launches/14.json`` is not taken for a launch called ``14.json``."""
 
@@ -232,9 +233,9 @@ def twin(html_path: str, *json_paths: str) -> Callable[[Builder], Builder]:
 
         for path in json_paths:
             router.add_api_route(path, as_json, methods=["GET"], response_class=FastJSONResponse,
-                                 name=f"{build.__name__}_json")
+                                 name=f"{build.__name__}_json", dependencies=dependencies)
         router.add_api_route(html_path, as_html, methods=["GET"], response_class=HTMLResponse,
-                             name=build.__name__)
+                             name=build.__name__, dependencies=dependencies)
         return build
 
     return decorate
@@ -244,8 +245,9 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     text = request.query_params.get(name, "").strip()
     if not text:
         return default
-    if not text.isdecimal() or not low <= int(text) <= high:
-        raise filters.bad_request(f"bad {name} {text!r}: expected a whole number from "
+    # A number of thousands of digits is still a bad value, not a crash in int().
+    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
+        raise filters.bad_request(f"bad {name} {text[:40]!r}: expected a whole number from "
                                   f"{low} to {high}", name)
     return int(text)
 
@@ -506,7 +508,8 @@ def launch(request: Request, store: Store) -> Page:
                          params={"family": entry.lv_family}, current=stored)
         context_svg, context_binned = Markup(chart.svg), chart.bins is not None
     diag_lines = {d.line for d in detail.diagnostics}
-    raw_lines = detail.raw.splitlines()
+    # The format's lines end at \n only (str.splitlines also breaks at \x0c, U+2028 …).
+    raw_lines = [line.removesuffix("\r") for line in detail.raw.split("\n")]
     while raw_lines and not raw_lines[-1].strip():  # the blank lines before the next entry
         raw_lines.pop()
     lines = [(entry.line + i, text, entry.line + i in diag_lines)
@@ -626,7 +629,7 @@ def entity(request: Request, store: Store) -> Page:
         "figures": shown, "removals": _remove_links(links, chosen), **listed})
 
 
-@twin("/findings", "/findings.json")
+@twin("/findings", "/findings.json", dependencies=[Depends(wait_for_report)])
 def findings_page(request: Request, store: Store) -> Page:
     """The validation report: counts by rule and severity, then the findings."""
     rule = request.query_params.get("rule") or None

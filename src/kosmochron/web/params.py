@@ -28,6 +28,7 @@ from ..store import (
     Store,
     UnknownValue,
 )
+from ..store.search import TooManyTerms, normalise
 from .state import HttpError, get_store
 
 API = "/api/v1"
@@ -103,6 +104,18 @@ async def known_parameters(request: Request) -> None:
                          "allowed": sorted(allowed)})
 
 
+def search_text(value: str | None) -> str | None:
+    """Full-text words as a filter value: each term once, at most MAX_TERMS (a 400)."""
+    text = text_value(value)
+    if text is None:
+        return None
+    try:
+        return normalise(text)
+    except TooManyTerms as exc:
+        raise HttpError(400, "too_many_terms", str(exc), {"parameters": [
+            {"name": "q", "in": "query", "message": str(exc)}]}) from None
+
+
 def text_value(value: str | None) -> str | None:
     """User text as a filter value.  No stored text holds a NUL (PostgreSQL text cannot),
     so a NUL becomes U+FFFD: the value then matches nothing, as it should, where a NUL
@@ -164,7 +177,7 @@ async def launch_filter(
         program=text_value(program), nation=text_value(nation), agency=text_value(agency),
         type=text_value(type),
         outcome=outcome, failed_stage=text_value(failed_stage), cospar=text_value(cospar),
-        satcat=satcat, text=text_value(q), kind=kind, source=text_value(source),
+        satcat=satcat, text=search_text(q), kind=kind, source=text_value(source),
         state=text_value(state), launch_code=text_value(code))
 
 

@@ -3,29 +3,107 @@
 With ``workers > 1`` each worker is a new process that builds the app from an
 import string, finds the database where :func:`create_app` looks by default and
 shares one ETag boot token; each listens on its own ``SO_REUSEPORT`` socket.
+
+Every server speaks :class:`~kosmochron.web.protocol.GuardedProtocol` (header timeout,
+URL limit, stalled readers, disconnects cancel the request's queries) and shuts down
+gracefully within a bound: on SIGTERM or SIGINT it stops accepting, lets requests in
+progress finish for up to :data:`GRACE_SECONDS` (their queries are bounded by the
+request budget anyway), then cancels what is left and exits.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from ..store import ENV_VAR, Settings
 from .app import BOOT_VAR
+from .guard import BASE_URL_VAR, REQUEST_SECONDS_VAR
+from .protocol import HEADER_SECONDS, MAX_REQUEST_LINE, SEND_STALL_SECONDS
+
+#: How long a stopping server waits for the requests in progress (seconds).
+GRACE_SECONDS = 5
+HEADER_SECONDS_VAR = "KOSMOCHRON_HEADER_SECONDS"
 
 
-def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
-    """Serve until stopped; the exit status (0 when told to stop)."""
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """``kosmochron serve``'s bounds, passed to workers through the environment."""
+
+    base_url: str | None = None
+    request_seconds: float | None = None
+    header_seconds: float = HEADER_SECONDS
+
+    def export(self) -> None:
+        """Into the environment, where the app (and each worker) reads them."""
+        if self.base_url:
+            os.environ[BASE_URL_VAR] = self.base_url
+        if self.request_seconds is not None:
+            os.environ[REQUEST_SECONDS_VAR] = str(self.request_seconds)
+        os.environ[HEADER_SECONDS_VAR] = str(self.header_seconds)
+
+
+def default_base_url(host: str, port: int) -> str:
+    """The base URL when none is configured: where the server listens (an address that
+    listens everywhere is named by this machine's name)."""
+    import socket
+
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _config(app: Any, **kwargs: Any) -> Any:
+    """uvicorn's configuration with the guarded protocol and a bounded shutdown."""
     import uvicorn
 
+    from .protocol import GuardedProtocol
+
+    header = float(os.environ.get(HEADER_SECONDS_VAR) or HEADER_SECONDS)
+    protocol = GuardedProtocol.configured(header, MAX_REQUEST_LINE, SEND_STALL_SECONDS)
+    return uvicorn.Config(app, http=protocol, timeout_graceful_shutdown=GRACE_SECONDS,
+                          **kwargs)
+
+
+def _server(config: Any) -> Any:
+    """A uvicorn server that, once told to stop, cancels the queries still running when
+    its grace period is over (the threads running them then finish at once)."""
+    import uvicorn
+
+    from ..store.budget import cancel_all
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            timer = loop.call_later(GRACE_SECONDS, cancel_all)
+            try:
+                await super().shutdown(sockets)
+            finally:
+                timer.cancel()
+                cancel_all()
+
+    return Server(config)
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1,
+          options: ServerOptions | None = None) -> int:
+    """Serve until stopped; the exit status (0 when told to stop)."""
+    options = options or ServerOptions()
+    if not options.base_url and not os.environ.get(BASE_URL_VAR):
+        options = ServerOptions(default_base_url(host, port), options.request_seconds,
+                                options.header_seconds)
+    options.export()
     from .warmup import WARM_VAR
 
     os.environ[WARM_VAR] = "1"  # each process prepares the slow imports as it starts
     if workers == 1:
         from .app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port)
+        _server(_config(create_app(settings), host=host, port=port)).run()
         return 0
     os.environ[ENV_VAR] = settings.url
     os.environ.setdefault(BOOT_VAR, secrets.token_hex(8))
@@ -52,9 +130,7 @@ def _listen(host: str, port: int) -> Any:
 
 
 def _worker(host: str, port: int) -> None:
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config("kosmochron.web.app:create_app", factory=True))
+    server = _server(_config("kosmochron.web.app:create_app", factory=True))
     server.run(sockets=[_listen(host, port)])
 
 
@@ -77,9 +153,10 @@ def run_workers(host: str, port: int, workers: int) -> int:
         time.sleep(0.2)
     for process in processes:
         if process.is_alive():
-            process.terminate()  # uvicorn finishes the requests in progress
+            process.terminate()  # each finishes its requests in progress, within its grace
+    deadline = time.monotonic() + GRACE_SECONDS + 5
     for process in processes:
-        process.join(30)
+        process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
             process.join()

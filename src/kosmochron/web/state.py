@@ -7,13 +7,17 @@ app starts, never at import time, and kept on ``app.state.store``.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..store import Store
+from ..store.budget import CURRENT
 
 
 class HttpError(Exception):
@@ -70,11 +74,29 @@ REPORT_WAIT = 3.0
 REPORT_RETRY = 5
 
 
+async def wait_for_report(request: Request) -> None:
+    """FastAPI dependency of the routes that need the whole validation report: wait up
+    to :data:`REPORT_WAIT` seconds for its background check, *without* holding one of
+    the few handler threads (pollers of ``/findings`` held them 3 s each), asking in
+    short trips through the thread pool.  The route then calls :func:`report_ready`."""
+    if request.query_params.get("launch_id"):
+        return  # one launch's findings need no report
+    store: Store = request.app.state.store
+    budget = CURRENT.get()
+    deadline = time.monotonic() + REPORT_WAIT
+    while True:
+        if budget is not None:
+            budget.renew()  # waiting is not the request's database time
+        if await run_in_threadpool(store.findings_ready, 0.0) or time.monotonic() >= deadline:
+            return
+        await asyncio.sleep(0.1)
+
+
 def report_ready(store: Store) -> None:
     """Raise a 503 with ``Retry-After`` while the whole chronology's findings are
     still being checked in the background, saying how far the check has got
-    (``done`` of ``total`` entries)."""
-    if not store.findings_ready(REPORT_WAIT):
+    (``done`` of ``total`` entries).  It does not wait: :func:`wait_for_report` has."""
+    if not store.findings_ready(0.0):
         done, total = store.findings_progress()
         raise HttpError(503, "preparing", "the validation report is being prepared: "
                         f"{done:,} of {total:,} stored entries checked; try again in a few "
