@@ -188,3 +188,64 @@ def test_findings_pollers_hold_no_handler_thread(db_url: str, monkeypatch: pytes
         for poller in pollers:
             poller.join(60)
     assert answered < 2, f"a plain request waited {answered:.1f} s behind the pollers"
+
+
+def test_a_client_that_disconnects_stops_its_query(seeded: Store,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The query of a request whose client goes away stops at once, on the database too
+    (it once ran on for minutes, and PostgreSQL's backend after the server's thread)."""
+    import socket
+
+    import uvicorn
+
+    from kosmochron.web.protocol import GuardedProtocol
+
+    slow = "SELECT pg_sleep(30)" if seeded.dialect == "postgresql" else (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT count(*) FROM (SELECT x FROM c LIMIT 2000000000)")
+    started, ended = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def count(*_: object, **__: object) -> int:
+        started.set()
+        try:
+            with seeded.engine.connect() as conn:
+                return int(conn.execute(sa.text(slow)).scalar_one())
+        except Exception as exc:
+            outcome.append(type(exc).__name__ + ": " + str(exc))
+            raise
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(Store, "count", count)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(store=seeded, limits=Limits(request_seconds=60)), host="127.0.0.1",
+        port=port, http=GuardedProtocol, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(f"GET {API}/launches?family=Proton HTTP/1.1\r\nHost: x\r\n\r\n"
+                           .encode())
+            assert started.wait(10)
+            time.sleep(0.3)
+        gone = time.monotonic()  # the client has closed its connection
+        assert ended.wait(5), "the query ran on after its client left"
+        assert time.monotonic() - gone < 3
+        assert outcome and "QueryCancelled" in outcome[0] and "client went away" in outcome[0]
+        if seeded.dialect == "postgresql":
+            with seeded.engine.connect() as conn:
+                assert conn.execute(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                    "AND query LIKE 'SELECT pg_sleep(30)%' AND datname = current_database()"))\
+                    .scalar_one() == 0
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -170,3 +170,45 @@ def test_sigterm_ends_the_server_promptly_with_clients_hanging(tmp_path: Path) -
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_reader_that_stops_reading_is_reset(tmp_path: Path) -> None:
+    """A client that asks for a big answer (a 6 MB stored source, streamed) and reads
+    none of it is reset once the server has waited ``send_stall_seconds`` to write: its
+    connection, the server's buffers and the kernel's are all freed."""
+    import threading
+
+    import uvicorn
+
+    from db_support import SEED_TEXT, write_text
+    from kosmochron.web import create_app
+
+    store = open_store(str(tmp_path / "k.sqlite3"))
+    big = write_text(tmp_path / "big.txt", SEED_TEXT * 250)
+    store.ingest([big])
+    port = free_port()
+    protocol = GuardedProtocol.configured(send_stall_seconds=1.0)
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1",
+                                           port=port, http=protocol, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(f"GET /api/v1/render?source={big.resolve()} HTTP/1.1\r\n"
+                         "Host: x\r\n\r\n".encode())
+            started = time.monotonic()
+            state = 1  # TCP_ESTABLISHED until the server resets it
+            while state == 1 and time.monotonic() - started < 20:
+                time.sleep(0.1)
+                state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
+            assert state != 1 and time.monotonic() - started < 8
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()

@@ -295,6 +295,14 @@ class Store:
             rows = self._launch_rows(conn, f, order, limit, offset)
             return LaunchList(query.stored_entries(conn, rows, self._parse))
 
+    def launch_texts(self, filter: LaunchFilter, *, order: str = "date", limit: int = 100,
+                     offset: int = 0) -> list[str]:
+        """The stored text of a page of matching entries, in order: what rendering their
+        model gives (byte for byte), without parsing them."""
+        with self.engine.connect() as conn:
+            return [raw for _, _, _, raw in self._launch_rows(conn, filter, order, limit,
+                                                             offset)]
+
     def _launch_rows(self, conn: Connection, f: LaunchFilter, order: str, limit: int | None,
                      offset: int) -> list[tuple[int, str, int, str]]:
         """One page of matching entries' rows.  Serving, the filter's whole order is kept
@@ -720,7 +728,7 @@ class Store:
         with self.engine.connect() as conn:
             return browse.stored_source(conn, identity)
 
-    def stream_source(self, identity: str, nodes: int = 2000) -> tuple[str, Iterator[bytes]]:
+    def stream_source(self, identity: str, nodes: int = 250) -> tuple[str, Iterator[bytes]]:
         """:meth:`stored_source` as (encoding, chunks of bytes), ``nodes`` entries and
         text nodes a chunk, each read on a connection of its own: a server streams a
         100 MB source without holding it, a connection or its thread for the whole of

@@ -34,7 +34,6 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.datastructures import URL
 
 from ..export import diagnostic_json, entry_json
-from ..render import render_entry
 from ..store import (
     FACETS,
     INT_MAX,
@@ -422,9 +421,9 @@ def render(request: Request, store: StoreDep, f: FilterDep,
             encoding, chunks = store.stream_source(f.source)
         return StreamingResponse(stepwise(chunks), media_type=f"text/plain; charset={encoding}")
     with store_errors(422):
-        found = store.launches(f, order=ordering, limit=limit, offset=offset)
-        total = store.count(f) if len(found) == limit or offset else len(found)
+        texts = store.launch_texts(f, order=ordering, limit=limit, offset=offset)
+        total = store.count(f) if len(texts) == limit or offset else len(texts)
     page = _page(request, total, offset, limit, [])
     links = [f'<{page[rel]}>; rel="{rel}"' for rel in ("next", "previous") if page[rel]]
     headers = {"X-Total-Count": str(total)} | ({"Link": ", ".join(links)} if links else {})
-    return PlainTextResponse("".join(render_entry(s.entry) for s in found), headers=headers)
+    return PlainTextResponse("".join(texts), headers=headers)

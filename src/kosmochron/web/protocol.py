@@ -18,6 +18,9 @@ what a client can hold.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import struct
 from typing import Any, ClassVar, cast
 
 import h11
@@ -147,8 +150,15 @@ class GuardedProtocol(H11Protocol):
             self._stall_timer = None
 
     def _stalled(self) -> None:
+        """The client has read nothing for ``send_stall_seconds``: reset the connection
+        (SO_LINGER 0, so the kernel drops what it still holds for it too, rather than
+        keep an orphaned socket trying to deliver it)."""
         self._stall_timer = None
-        self.transport.abort()  # the client has read nothing for send_stall_seconds
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         for timer in (self._head_timer, self._stall_timer):

@@ -25,6 +25,11 @@ from .protocol import HEADER_SECONDS, MAX_REQUEST_LINE, SEND_STALL_SECONDS
 
 #: How long a stopping server waits for the requests in progress (seconds).
 GRACE_SECONDS = 5
+#: The interpreter's thread switch interval while serving (Python's default is 5 ms):
+#: the event loop, which answers kept responses itself, waits at most this long for the
+#: interpreter lock that busy handler threads hold, so an ordinary request stays quick
+#: while others are expensive (bench_abuse.py).
+SWITCH_INTERVAL = 0.001
 HEADER_SECONDS_VAR = "KOSMOCHRON_HEADER_SECONDS"
 
 
@@ -70,7 +75,11 @@ def _config(app: Any, **kwargs: Any) -> Any:
 def _server(config: Any) -> Any:
     """A uvicorn server that, once told to stop, cancels the queries still running when
     its grace period is over (the threads running them then finish at once)."""
+    import sys
+
     import uvicorn
+
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
     from ..store.budget import cancel_all
 
