@@ -16,6 +16,7 @@ from kosmochron.chronicle import (
     astronautix_cospar,
     date_text,
     expected_facts,
+    item_line,
     item_pairs,
     launch_facts,
     launch_order,
@@ -26,6 +27,7 @@ from kosmochron.chronicle import (
 )
 from kosmochron.dates import parse_vague_date
 from kosmochron.gcat import GcatLaunch, GcatObject, read_gcat
+from kosmochron.gcatcodes import parse_gcat_date
 from kosmochron.model import Cospar
 from kosmochron.source import parse_text
 
@@ -170,3 +172,22 @@ def test_a_venera_probe_reads_back_with_its_program_and_model(tmp_path: Path) ->
     obj = next(r for r in records if isinstance(r, GcatObject))
     pairs = dict(item_pairs(obj, GcatCatalog()))
     assert (pairs["Program"], pairs["Spacecraft"]) == ("Venera", "4V-1A")
+
+
+def test_psatcats_end_of_mission_is_no_decay_date() -> None:
+    """Issue 17: psatcat's TDate is the end of the mission (Mars 1 fell silent on 1963
+    March 21, on its way to Mars), not a re-entry: written as ``Mission End``, so that
+    nothing reads it as a decay ("it never left Earth orbit: it decayed 140 days after
+    its launch").  satcat's DDate is a decay date and stays one."""
+    mars1 = GcatObject(1, "", "S00450", "psatcat", 450, "1962 B NU", "1962 B NU 3", "P",
+                       "Mars 1", end_date=parse_gcat_date("1963 Mar 21"), category="PLAN")
+    pairs = dict(item_pairs(mars1, GcatCatalog()))
+    assert (pairs["Decay Date"], pairs["Mission End"]) == (None, "1963-03-21")
+    entry = parse_text(f"T\n\n1962 November 1 - . Launch Site: Baykonur.\n\n"
+                       f"{item_line(mars1, GcatCatalog())}\n").entries[0]
+    assert entry.items[0].typed("Decay Date") is None
+    assert entry.items[0].value("Mission End") == "1963-03-21"
+    decayed = GcatObject(1, "", "S00002", "satcat", 2, "1957 ALP", "1957 ALP 2", "P",
+                         "Sputnik 1", end_date=parse_gcat_date("1958 Jan  4"))
+    pairs = dict(item_pairs(decayed, GcatCatalog()))
+    assert (pairs["Decay Date"], pairs["Mission End"]) == ("1958-01-04", None)

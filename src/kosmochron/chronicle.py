@@ -308,10 +308,15 @@ def program_and_spacecraft(name: str | None, program: str | None) -> tuple[str |
 
 
 def item_pairs(obj: GcatObject, catalog: GcatCatalog) -> list[tuple[str, str | None]]:
+    """The fields of a payload's item.  Its end date (to the day) is a ``Decay Date``
+    only where it is one, satcat's ``DDate``; psatcat's ``TDate`` is the end of the
+    mission (First Sputnik's is 1957 October 27, when it fell silent; it decayed on
+    1958 January 4; a Mars probe's is its last contact), written as ``Mission End``."""
     program, spacecraft = program_and_spacecraft(obj.name, obj.program)
     end = obj.end_date
-    decay = end.first_day.isoformat() if end is not None and end.first_day and \
+    day = end.first_day.isoformat() if end is not None and end.first_day and \
         end.first_day == end.last_day else None
+    decay = day if obj.kind == "satcat" else None
     return [
         ("Payload", obj.name),
         ("Nation", catalog.state_name(obj.state)),
@@ -320,6 +325,7 @@ def item_pairs(obj: GcatObject, catalog: GcatCatalog) -> list[tuple[str, str | N
         ("Type", obj.category),
         ("Spacecraft", spacecraft),
         ("Decay Date", decay),
+        ("Mission End", None if decay else day),
         ("USAF Sat Cat", str(obj.satcat) if obj.satcat is not None else None),
         ("COSPAR", astronautix_cospar(obj.piece)),
         ("Apogee", f"{_number(obj.apogee_km)} km" if obj.apogee_km is not None
