@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from db_support import no_orphans, row_counts, write_text
+from db_support import SEED_NAME, no_orphans, row_counts, write_text
 from kosmochron import transfers
 from kosmochron.cli import main
 from kosmochron.events import item_events
@@ -85,7 +85,10 @@ def test_events_are_read_on_first_request_and_stored(store: Store) -> None:
     detail = store.get("Mars 2").stored
     direct = item_events(detail.entry.items[0], detail.entry.date.start)
     again = store.payload_events(mars2)
-    assert [e.to_json() for e in again] == [e.to_json() for e in direct] \
+    # Each stored event also says where it is told (issue 17: a payload told by two
+    # sources has the events of both narratives).
+    told = {"source": SEED_NAME, "entry_id": detail.id, "item_id": mars2}
+    assert [e.to_json() for e in again] == [e.to_json() | told for e in direct] \
         == [e.to_json() for e in found]
     assert event_rows(store, mars2) == len(found)  # read from the table, not stored twice
 

@@ -6,11 +6,12 @@ facets by state and launch code; each launch counted once in the lists."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from db_support import GCAT_FILES, GCAT_SAMPLE_LAUNCHES, SEED_LAUNCHES, SEED_NAME
+from db_support import GCAT_FILES, GCAT_SAMPLE_LAUNCHES, SEED_LAUNCHES, SEED_NAME, SEED_TEXT
 from kosmochron.store import Store
 from kosmochron.web import create_app
 
@@ -66,6 +67,53 @@ def test_a_merged_launch_shows_every_source(client: TestClient) -> None:
     assert [(s["source"], s["counted"]) for s in data["told_by"]] == \
         [(SEED_NAME, False), ("gcat", True)]
     assert data["comparisons"][0]["tag"] == "1971-049"
+
+
+def test_a_merged_launchs_payload_is_one_payload_on_its_page(client: TestClient) -> None:
+    """Issue 17: GCAT's Mars 3 counts and has no narrative; Astronautix's dates the
+    arrival.  The counted page shows the transfer to that arrival, the events linked to
+    the lines that tell them, the orbit Astronautix gives, and both sources' checks."""
+    (mars3,) = client.get("/api/v1/launches", params={"cospar": "1971-049A"}).json()["results"]
+    seed_id = next(s["id"] for s in client.get(f"/launches/{mars3['id']}.json").json()
+                   ["sources"]["told_by"] if s["source"] == SEED_NAME)
+    page = client.get(f"/launches/{mars3['id']}").text
+    assert "dates no arrival" not in page
+    assert "1971-12-02" in page and "Transfer to Mars" in page
+    assert f'href="/launches/{seed_id}#L87">{SEED_NAME}, line 87</a>' in page
+    assert f'The orbit as <a href="/launches/{seed_id}">{SEED_NAME}</a>' \
+        f" gives it." in page
+    data = client.get(f"/launches/{mars3['id']}.json").json()
+    [orbit] = data["orbits"]
+    assert (orbit["body"], orbit["source"]) == ("Mars", SEED_NAME)
+    [payload, *_] = data["payloads"]
+    assert payload["transfer"]["arrival"]["date"]["start"] == "1971-12-02"
+    assert {(f["rule"], f["source"]) for f in data["findings"]} >= \
+        {("period-narrative", SEED_NAME)}
+    # The API: one payload, answered as the counted launch's, the other source named.
+    for path in ("/api/v1/payloads/by-cospar/1971-049A", "/api/v1/payloads/by-satcat/5252"):
+        answer = client.get(path)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["entry_id"] == mars3["id"] and body["id"] == payload["item_id"]
+        [other] = body["told_by"]
+        assert (other["source"], other["launch_id"], other["counted"]) == \
+            (SEED_NAME, seed_id, False)
+        assert other["url"].endswith(f"/api/v1/payloads/{other['payload_id']}")
+    transfer = client.get(f"/api/v1/payloads/{other['payload_id']}/transfer").json()
+    assert transfer["told_by"][0]["payload_id"] == payload["item_id"]
+    events = client.get(f"/api/v1/payloads/{payload['item_id']}/events").json()["results"]
+    assert {(e["kind"], e["source"]) for e in events} >= {("arrival", SEED_NAME)}
+
+
+def test_the_same_chronology_stored_twice_is_still_ambiguous(store: Store,
+                                                             tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEED_TEXT.encode("utf-8"))
+    store.ingest([copy])
+    with TestClient(create_app(store=store)) as c:
+        answer = c.get("/api/v1/payloads/by-cospar/1971-049A")
+        assert answer.status_code == 409 and answer.json()["error"]["code"] == "ambiguous"
+        assert len(answer.json()["error"]["details"]["ids"]) == 2
 
 
 def test_lists_count_each_launch_once_with_state_and_code_facets(client: TestClient) -> None:

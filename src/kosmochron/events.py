@@ -79,6 +79,12 @@ class Event:
     year_inferred: bool = False
     #: For landings: "soft", "crash" or None.
     detail: str | None = None
+    #: Where it is told, when read from a database: the source, the entry and the
+    #: payload whose narrative tells it (a payload told by two sources has the events
+    #: of both narratives; the span is in that entry's text).
+    source: str | None = None
+    entry_id: int | None = None
+    item_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = self.date
@@ -90,7 +96,8 @@ class Event:
                 "year_inferred": self.year_inferred, "detail": self.detail,
                 "rule": self.rule, "span": {"line": self.span.line, "column": self.span.column,
                                             "end_column": self.span.end_column,
-                                            "text": self.span.text}}
+                                            "text": self.span.text},
+                "source": self.source, "entry_id": self.entry_id, "item_id": self.item_id}
 
 
 # --- dates ---------------------------------------------------------------------------

@@ -160,19 +160,37 @@ def in_ephemeris(launch: dt.datetime) -> bool:
         <= last - dt.timedelta(days=REPORT_DAYS_AFTER)
 
 
-def no_transfer_reason(entry: Entry, item: Item) -> str | None:
+#: Why a payload has no transfer when it was bound for no planet.
+NOT_BOUND = "it was not bound for Mars or Venus"
+#: The same payload as other sources tell it: (their entry, their item).
+Accounts = Sequence[tuple[Entry, Item]]
+
+
+def target_among(item: Item, others: Accounts = ()) -> str | None:
+    """The payload's target by its own record (:func:`target_of`), else by the first
+    other account of it that names one (GCAT files Sputnik 22 under no Mars program;
+    Astronautix calls it a Mars probe)."""
+    return target_of(item) or next((t for _, i in others if (t := target_of(i))), None)
+
+
+def no_transfer_reason(entry: Entry, item: Item, others: Accounts = ()) -> str | None:
     """Why a payload has no transfer report (None if it has one): the cases in which
-    :func:`kosmochron.transfers.transfer_for` returns None, in words."""
+    :func:`kosmochron.transfers.transfer_for` returns None, in words.  ``others`` are
+    the same payload as other sources tell it: a target, a carrier or a stay in Earth
+    orbit that only they record counts too (one payload, every source's text); the
+    launch (its outcome and day) is the entry's own."""
     if entry.outcome == "failure":
         return "its launch failed"
-    if target_of(item) is None:
-        return "it was not bound for Mars or Venus"
-    carrier = entry.carrier_of(item)
-    if carrier is not None:
-        return f"it was carried aboard {carrier.name}, whose transfer it shares"
-    stayed = never_left_earth(entry, item)
-    if stayed is not None:
-        return stayed
+    if target_among(item, others) is None:
+        return NOT_BOUND
+    for told_entry, told_item in ((entry, item), *others):
+        carrier = told_entry.carrier_of(told_item)
+        if carrier is not None:
+            return f"it was carried aboard {carrier.name}, whose transfer it shares"
+    for told_entry, told_item in ((entry, item), *others):
+        stayed = never_left_earth(told_entry, told_item)
+        if stayed is not None:
+            return stayed
     launch = launch_time(entry)
     if entry.date.start is None:
         return f"its launch date {entry.date.text!r} could not be read (see its diagnostics)"

@@ -563,6 +563,21 @@ def arrival_days(event: Event) -> tuple[dt.date, dt.date, dt.date] | None:
     return date.start, middle, date.end
 
 
+def arc_to(target: str, launch: dt.datetime, event: Event | None
+           ) -> tuple[Transfer | None, tuple[Transfer, Transfer] | None]:
+    """The Lambert arc from ``launch`` to the arrival ``event`` (to its middle day) and,
+    for an arrival known only to an interval, the arcs to its first and last days;
+    (None, None) without a dated arrival.  ValueError if it is not after the launch."""
+    days = None if event is None else arrival_days(event)
+    if days is None:
+        return None, None
+    first, middle, last = days
+    transfer = lambert_transfer(launch, middle, target)
+    bounds = None if first == last else (lambert_transfer(launch, first, target),
+                                         lambert_transfer(launch, last, target))
+    return transfer, bounds
+
+
 def transfer_for(entry: Entry, item: Item, events: Sequence[Event], *,
                  window: bool = True) -> TransferReport | None:
     """The transfer report for a payload bound for Mars or Venus, or None: for a
@@ -576,14 +591,7 @@ def transfer_for(entry: Entry, item: Item, events: Sequence[Event], *,
     launch = launch_time(entry)
     assert target is not None and launch is not None
     event = arrival_event(events, target)
-    days = None if event is None else arrival_days(event)
-    transfer = bounds = None
-    if days is not None:
-        first, middle, last = days
-        transfer = lambert_transfer(launch, middle, target)
-        if first != last:
-            bounds = (lambert_transfer(launch, first, target),
-                      lambert_transfer(launch, last, target))
+    transfer, bounds = arc_to(target, launch, event)
     chop = porkchop(launch.date(), target) if window else None
     note = None if chop is None else chop.note
     return TransferReport(item.name, target, launch, event, transfer,

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from .report import Report
     from .search import Ranking
     from .serving import ServingCache, SqliteChangeWatch
+    from .transfer_cache import Told
+    from .twins import Account
 
 __all__ = ["CADENCE_GROUPS", "ENTITY_TABLES", "ENV_VAR", "FACETS", "GCAT_CITATION", "INT_MAX",
            "ORDERINGS", "STAT_DIMENSIONS", "GcatError", "IngestResult", "LaunchDetail",
@@ -557,17 +559,21 @@ class Store:
     def findings(self, rules: list[str] | None = None, min_severity: str = "info",
                  entry_id: int | None = None) -> list[Finding]:
         """The validation findings on the stored chronology (see
-        :mod:`kosmochron.validate`), filtered by rule id or family, severity and entry."""
+        :mod:`kosmochron.validate`), filtered by rule id or family, severity and launch
+        (``entry_id`` and every other entry that tells its launch)."""
         from ..validate import SEVERITIES, select
 
         if min_severity not in SEVERITIES:
             raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
         if entry_id is not None:
-            # One launch's page must not check all 100,000 entries first.
+            # One launch's page must not check all 100,000 entries first.  A launch two
+            # sources tell has the findings of both (each says its source).
             from .findings import check_one
+            from .twins import launch_entries
 
             with self.engine.connect() as conn:
-                return list(select(check_one(conn, entry_id), rules, min_severity))
+                return [f for told in launch_entries(conn, entry_id)
+                        for f in select(check_one(conn, told), rules, min_severity)]
         return list(select(self._findings_report().findings(self.version()), rules,
                            min_severity))
 
@@ -690,6 +696,22 @@ class Store:
         """Ids of the payloads with a COSPAR designator (any spelling) or satellite number."""
         with self.engine.connect() as conn:
             return browse.payload_ids(conn, cospar=cospar, satcat=satcat)
+
+    def one_payload(self, payload_ids: list[int]) -> tuple[int, list[Account]] | None:
+        """If ``payload_ids`` are one object told by several sources, the payload that
+        counts and every account of it (:func:`kosmochron.store.twins.one_payload`)."""
+        from . import twins
+
+        with self.engine.connect() as conn:
+            return twins.one_payload(conn, payload_ids)
+
+    def payload_accounts(self, payload_ids: list[int]) -> dict[int, list[Told]]:
+        """Every account of each payload, parsed: itself first, then the same object as
+        the other sources of its launch tell it (:mod:`kosmochron.store.twins`)."""
+        from . import transfer_cache
+
+        with self.engine.connect() as conn:
+            return transfer_cache.told(conn, payload_ids)
 
     # -- narrative events and interplanetary transfers -------------------------
 

@@ -36,10 +36,11 @@ import hashlib
 import importlib.util
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,12 +48,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..events import Event, EventKind, Span, item_events
 from ..model import Entry, Item, Precision, VagueDate
-from ..targets import PLANET_NAMES, arrival_event, launch_time, no_transfer_reason, target_of
+from ..targets import PLANET_NAMES, arrival_event, launch_time, no_transfer_reason, target_among
 from .query import QueryError, reparse
 from .schema import entries, events, items, programs, sources, spacecraft_types, transfer_cache
-
-if TYPE_CHECKING:
-    from ..transfers import TransferReport
+from .twins import Account, accounts
 
 #: The ``transfer_cache`` key of the fingerprint of the rules the stored events were read with.
 EVENTS_KEY = "events:rules"
@@ -87,6 +86,69 @@ def load_payload(conn: Connection, item_id: int) -> tuple[int, Entry, Item]:
     if row.seq >= len(entry.items):
         raise QueryError(f"payload {item_id}: its stored entry has no item {row.seq}")
     return int(row.entry_id), entry, entry.items[row.seq]
+
+
+#: One account of a payload, parsed: which source's item it is, its entry and item.
+Told = tuple[Account, Entry, Item]
+
+
+def _parsed(conn: Connection, item_ids: set[int]) -> dict[int, tuple[Entry, Item]]:
+    """The parsed entry and item of each payload in ``item_ids`` (each entry parsed once)."""
+    if not item_ids:
+        return {}
+    parsed: dict[int, Entry] = {}
+    out: dict[int, tuple[Entry, Item]] = {}
+    for r in conn.execute(
+            sa.select(items.c.id, items.c.entry_id, items.c.seq, entries.c.raw, entries.c.line,
+                      sources.c.path)
+            .join(entries, entries.c.id == items.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(items.c.id.in_(item_ids))):
+        if r.entry_id not in parsed:
+            parsed[r.entry_id] = reparse(r.raw, r.path, r.line)
+        entry = parsed[r.entry_id]
+        if r.seq < len(entry.items):
+            out[r.id] = (entry, entry.items[r.seq])
+    return out
+
+
+def told(conn: Connection, item_ids: list[int]) -> dict[int, list[Told]]:
+    """Every account of each payload (:func:`kosmochron.store.twins.accounts`: itself
+    first, then the same object as the other sources of its launch tell it), parsed."""
+    found = accounts(conn, item_ids)
+    parsed = _parsed(conn, {a.item_id for told in found.values() for a in told})
+    return {item_id: [(a, *parsed[a.item_id]) for a in told if a.item_id in parsed]
+            for item_id, told in found.items() if item_id in parsed}
+
+
+def load_told(conn: Connection, item_id: int) -> list[Told]:
+    """Every account of payload ``item_id``, itself first (QueryError if there is none)."""
+    _, entry, item = load_payload(conn, item_id)
+    mine, *others = accounts(conn, [item_id])[item_id]
+    parsed = _parsed(conn, {a.item_id for a in others})
+    return [(mine, entry, item), *((a, *parsed[a.item_id]) for a in others
+                                   if a.item_id in parsed)]
+
+
+def _others(accounts_: list[Told]) -> list[tuple[Entry, Item]]:
+    return [(entry, item) for _, entry, item in accounts_[1:]]
+
+
+def merged_events(accounts_: list[Told], found: dict[int, list[Event]]) -> list[Event]:
+    """A payload's events from every account's narrative, each saying where it is told
+    (source, entry, payload); an event a later account tells again (the same kind,
+    dates and body) is kept once."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for account, _, _ in accounts_:
+        for e in found.get(account.item_id, []):
+            key = (e.kind, e.body, None if e.date is None else (e.date.start, e.date.end))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(replace(e, source=account.source, entry_id=account.entry_id,
+                               item_id=account.item_id))
+    return out
 
 
 # -- events ----------------------------------------------------------------------------
@@ -166,10 +228,12 @@ def events_for(engine: Engine, payloads: dict[int, tuple[Entry, Item]]) -> dict[
 
 
 def payload_events(engine: Engine, item_id: int) -> list[Event]:
-    """The events of payload ``item_id`` (QueryError if there is none)."""
+    """The events of payload ``item_id`` (QueryError if there is none): those its own
+    narrative tells, then those of every other source's account of it."""
     with engine.connect() as conn:
-        _, entry, item = load_payload(conn, item_id)
-    return events_for(engine, {item_id: (entry, item)})[item_id]
+        accounts_ = load_told(conn, item_id)
+    found = events_for(engine, {a.item_id: (entry, item) for a, entry, item in accounts_})
+    return merged_events(accounts_, found)
 
 
 # -- the cache -------------------------------------------------------------------------
@@ -223,8 +287,7 @@ def _window(engine: Engine, target: str, launch: dt.date) -> dict[str, Any]:
     return cast(dict[str, Any], cached(engine, window_key(target, launch), compute))
 
 
-def _arc(engine: Engine, entry: Entry, item: Item, found: Sequence[Event], target: str,
-         launch: dt.datetime, arrival: VagueDate) -> dict[str, Any]:
+def _arc(engine: Engine, target: str, launch: dt.datetime, arrival: Event) -> dict[str, Any]:
     """The arc to the arrival (to its middle day, with ``bounds`` the arcs to its first
     and last days, when it is known to a month or a season), cached."""
     def compute() -> dict[str, Any]:
@@ -232,22 +295,20 @@ def _arc(engine: Engine, entry: Entry, item: Item, found: Sequence[Event], targe
 
         none: dict[str, Any] = {"transfer": None, "geometry": None, "bounds": None}
         try:
-            report: TransferReport | None = transfers.transfer_for(entry, item, found,
-                                                                   window=False)
+            arc, bounds = transfers.arc_to(target, launch, arrival)
         except ValueError as exc:  # an arrival not after the launch: no arc
             return {**none, "note": str(exc)}
-        arc = None if report is None else report.transfer
-        if report is None or arc is None:
+        if arc is None:
             return {**none, "note": "no Lambert solution"}
         solved = math.isfinite(arc.c3_km2_s2)
         return {"transfer": arc.to_json(),
                 "geometry": transfers.transfer_geometry(arc).to_json() if solved else None,
-                "bounds": None if report.bounds is None else
-                [t.to_json() for t in report.bounds],
+                "bounds": None if bounds is None else [t.to_json() for t in bounds],
                 "note": None if solved else "no Lambert solution"}
 
-    assert arrival.start is not None
-    key = arc_key(target, launch, arrival.start, arrival.end)
+    date = arrival.date
+    assert date is not None and date.start is not None
+    key = arc_key(target, launch, date.start, date.end)
     return cast(dict[str, Any], cached(engine, key, compute))
 
 
@@ -258,7 +319,9 @@ def _planetary(conn: Connection, start: dt.date,
                end: dt.date) -> list[tuple[int, Entry, list[tuple[int, Item]]]]:
     """The day-dated launches from ``start`` to ``end`` with an item that may be
     planetary, parsed, each with those items and their ids: a superset (an SQL
-    pre-filter on Class, Spacecraft and Type) that ``target_of`` then decides on."""
+    pre-filter on Class, Spacecraft and Type) that ``target_of`` then decides on.  A
+    launch two sources tell is its counted entry, with its items that are, or are the
+    same object as, an item of either source that passes the pre-filter."""
     maybe = sa.or_(items.c["class"] == "Planetary",
                    *(items.c.spacecraft.like(f"{p}%") for p in _CRAFT_PREFIXES),
                    items.c.program_id.in_(sa.select(programs.c.id).where(sa.or_(
@@ -266,40 +329,51 @@ def _planetary(conn: Connection, start: dt.date,
                    items.c.type_id.in_(sa.select(spacecraft_types.c.id).where(sa.or_(
                        spacecraft_types.c.name.like("%Mars %"),
                        spacecraft_types.c.name.like("%Venus %")))))
+    counted = sa.func.coalesce(entries.c.merged_into, entries.c.id)
     rows = conn.execute(
-        sa.select(entries.c.id, entries.c.raw, entries.c.line, sources.c.path, items.c.id,
-                  items.c.seq)
+        sa.select(counted, items.c.id)
         .join(items, items.c.entry_id == entries.c.id)
-        .join(sources, sources.c.id == entries.c.source_id)
-        .where(entries.c.kind == "launch", entries.c.date_start >= start,
+        .where(entries.c.kind.in_(["launch", "merged"]), entries.c.date_start >= start,
                entries.c.date_start <= end, entries.c.date_end == entries.c.date_start, maybe)
         .order_by(entries.c.date_start, entries.c.id, items.c.seq)).all()
-    found: dict[int, tuple[Entry, list[tuple[int, Item]]]] = {}
-    for entry_id, raw, line, path, item_id, seq in rows:
-        if entry_id not in found:
-            found[entry_id] = (reparse(raw, path, line), [])
-        entry, chosen = found[entry_id]
-        if seq < len(entry.items):
-            chosen.append((item_id, entry.items[seq]))
-    return [(entry_id, entry, chosen) for entry_id, (entry, chosen) in found.items()]
+    told = accounts(conn, [item_id for _, item_id in rows])
+    chosen: dict[int, dict[int, None]] = {}
+    for entry_id, item_id in rows:
+        mine = chosen.setdefault(entry_id, {})
+        for account in told.get(item_id, []):
+            if account.entry_id == entry_id:
+                mine[account.item_id] = None
+    parsed = _parsed(conn, {i for ids in chosen.values() for i in ids})
+    out = []
+    for entry_id, ids in chosen.items():
+        found = [(i, *parsed[i]) for i in sorted(ids) if i in parsed]  # ids in source order
+        if found and found[0][1].date.start is not None \
+                and found[0][1].date.start == found[0][1].date.end:
+            out.append((entry_id, found[0][1], [(i, item) for i, _, item in found]))
+    return sorted(out, key=lambda t: (t[1].date.start or dt.date.min, t[0]))
 
 
 def window_launches(engine: Engine, target: str, start: dt.date,
                     end: dt.date) -> list[dict[str, Any]]:
-    """The launches to ``target`` from ``start`` to ``end``, one per entry (its payload
-    with a dated arrival, else its first payload bound there), in date order: what a
-    porkchop marks.  A failed launch is listed too, with no arrival."""
+    """The launches to ``target`` from ``start`` to ``end``, one per launch (its payload
+    with a dated arrival, else its first payload bound there; every source's narrative
+    read), in date order: what a porkchop marks.  A failed launch is listed too, with
+    no arrival."""
     with engine.connect() as conn:
         candidates = _planetary(conn, start, end)
-    bound = [(entry_id, entry, [(i, item) for i, item in chosen if target_of(item) == target])
+        every = told(conn, [i for _, _, chosen in candidates for i, _ in chosen])
+    bound = [(entry_id, entry, [(i, item) for i, item in chosen
+                                if target_among(item, _others(every.get(i, []))) == target])
              for entry_id, entry, chosen in candidates]
-    found = events_for(engine, {i: (entry, item) for _, entry, chosen in bound
-                                if entry.outcome != "failure" for i, item in chosen})
+    found = events_for(engine, {a.item_id: (e, it) for _, entry, chosen in bound
+                                if entry.outcome != "failure" for i, _ in chosen
+                                for a, e, it in every.get(i, [])})
     marks = []
     for entry_id, entry, chosen in bound:
         if not chosen:
             continue
-        arrivals = {i: arrival_event(found.get(i, []), target) for i, _ in chosen}
+        arrivals = {i: arrival_event(merged_events(every.get(i, []), found), target)
+                    for i, _ in chosen}
         item_id, item = next(((i, it) for i, it in chosen if arrivals[i] is not None),
                              chosen[0])
         launch = launch_time(entry)
@@ -329,11 +403,16 @@ def _interval(arrival: Event | None) -> dict[str, Any] | None:
             "end": date.end.isoformat()}
 
 
+def _reason(accounts_: list[Told]) -> str | None:
+    _, entry, item = accounts_[0]
+    return no_transfer_reason(entry, item, _others(accounts_))
+
+
 def no_transfer(engine: Engine, item_id: int) -> str | None:
-    """Why payload ``item_id`` has no transfer report, or None if it has one."""
+    """Why payload ``item_id`` has no transfer report, or None if it has one (every
+    source's account of it read: :func:`kosmochron.targets.no_transfer_reason`)."""
     with engine.connect() as conn:
-        _, entry, item = load_payload(conn, item_id)
-    return no_transfer_reason(entry, item)
+        return _reason(load_told(conn, item_id))
 
 
 def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
@@ -341,23 +420,28 @@ def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
     """The transfer report of payload ``item_id`` as JSON, or None (see
     :func:`no_transfer`); QueryError if there is no such payload.
 
-    ``window`` has the window's best transfer, how many days the launch came after
-    it, and the launches to the target in the window; with ``grid`` also the C3 and
-    arrival-v∞ grids.  A launch outside any window has no best, and ``window_note``
-    (the window's ``note``) says why.  ``arrival_interval`` and ``bounds`` are set
-    when the arrival is known only to a day range, a month or a season.  With
-    ``geometry``, ``geometry`` is the drawing of the transfer (None without one)."""
+    The launch is the payload's own entry's; the arrival the earliest its events date,
+    read from every source's narrative of it (GCAT's Mars 3 has the arrival that
+    Astronautix's narrative dates); ``told_by`` lists the other accounts.  ``window``
+    has the window's best transfer, how many days the launch came after it, and the
+    launches to the target in the window; with ``grid`` also the C3 and arrival-v∞
+    grids.  A launch outside any window has no best, and ``window_note`` (the
+    window's ``note``) says why.  ``arrival_interval`` and ``bounds`` are set when the
+    arrival is known only to a day range, a month or a season.  With ``geometry``,
+    ``geometry`` is the drawing of the transfer (None without one)."""
     with engine.connect() as conn:
-        _, entry, item = load_payload(conn, item_id)
-    if no_transfer_reason(entry, item) is not None:
+        accounts_ = load_told(conn, item_id)
+    if _reason(accounts_) is not None:
         return None
-    target, launch = target_of(item), launch_time(entry)
+    _, entry, item = accounts_[0]
+    target, launch = target_among(item, _others(accounts_)), launch_time(entry)
     assert target is not None and launch is not None
-    found = events_for(engine, {item_id: (entry, item)})[item_id]
+    found = merged_events(accounts_, events_for(
+        engine, {a.item_id: (e, it) for a, e, it in accounts_}))
     arrival = arrival_event(found, target)
     arc: dict[str, Any] = {"transfer": None, "geometry": None, "bounds": None, "note": None}
     if arrival is not None and arrival.date is not None and arrival.date.start is not None:
-        arc = _arc(engine, entry, item, found, target, launch, arrival.date)
+        arc = _arc(engine, target, launch, arrival)
     full = _window(engine, target, launch.date())
     window = {k: v for k, v in full.items()
               if grid or k not in ("departures", "arrivals", "c3_km2_s2", "vinf_arrival_km_s")}
@@ -372,7 +456,8 @@ def payload_transfer(engine: Engine, item_id: int, *, grid: bool = False,
         "arrival_interval": _interval(arrival), "transfer": transfer,
         "bounds": arc.get("bounds"), "note": arc["note"], "window": window,
         "window_note": window.get("note"),
-        "suspect": bool(transfer is not None and transfer["suspect"])}
+        "suspect": bool(transfer is not None and transfer["suspect"]),
+        "told_by": [a.to_json() for a, _, _ in accounts_[1:]]}
     if geometry:
         report["geometry"] = arc["geometry"]
     return report

@@ -197,18 +197,33 @@ def payloads(request: Request, store: StoreDep, f: FilterDep, fmt: FormatDep,
                               [_payload(request, r) for r in rows]))
 
 
+def _payload_detail(request: Request, store: Store, payload_id: int) -> FastJSONResponse:
+    """A payload with ``told_by``: the same object as the other sources of its launch
+    tell it (GCAT's Mars 3 and Astronautix's are one payload)."""
+    with store_errors(404):
+        body = _payload(request, store.payload(payload_id))
+    others = store.payload_accounts([payload_id]).get(payload_id, [])[1:]
+    body["told_by"] = [{**a.to_json(), "url": _url(request, f"/payloads/{a.item_id}")}
+                       for a, _, _ in others]
+    return FastJSONResponse(body)
+
+
 def _one_payload(request: Request, store: Store, ids: list[int], what: str) -> FastJSONResponse:
+    """The payload ``what`` names: one object told by several sources is the payload of
+    the launch that counts (the others in its ``told_by``); several objects are 409."""
     if not ids:
         raise HttpError(404, "not_found", f"no payload with {what}")
-    if len(ids) > 1:
+    one = store.one_payload(ids) if len(ids) > 1 else (ids[0], [])
+    if one is None:
         raise HttpError(409, "ambiguous", f"{len(ids)} payloads have {what}; use their ids",
                         {"ids": ids, "urls": [_url(request, f"/payloads/{i}") for i in ids]})
-    with store_errors(404):
-        return FastJSONResponse(_payload(request, store.payload(ids[0])))
+    return _payload_detail(request, store, one[0])
 
 
-PAYLOAD_DOC = _ok("PayloadDetail", "The payload.") | {409: _error(
-    "Several payloads match (e.g. the same chronology stored twice); details list their ids.")}
+PAYLOAD_DOC = _ok("PayloadDetail", "The payload; told_by lists the same object as other "
+                                   "sources tell it.") | {409: _error(
+    "Several payloads match (e.g. the same chronology stored twice, no GCAT linking them); "
+    "details list their ids.")}
 
 
 @api.get("/payloads/by-cospar/{cospar}", summary="A payload by COSPAR designator",
@@ -231,8 +246,7 @@ def payload_by_satcat(request: Request, store: StoreDep,
 @api.get("/payloads/{payload_id}", summary="One payload",
          responses=_ok("PayloadDetail", "The payload with its narrative."))
 def payload(request: Request, store: StoreDep, payload_id: Id) -> FastJSONResponse:
-    with store_errors(404):
-        return FastJSONResponse(_payload(request, store.payload(payload_id)))
+    return _payload_detail(request, store, payload_id)
 
 
 @api.get("/payloads/{payload_id}/events", summary="A payload's events, from its narrative",

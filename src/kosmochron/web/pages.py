@@ -14,7 +14,6 @@ snippets from :meth:`SearchHit.snippet_html` (escaped, with ``<mark>``).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,10 +30,8 @@ from markupsafe import Markup
 from ..export import diagnostic_json, entry_json
 from ..gcatcodes import parse_fail_code, parse_launch_code
 from ..model import Entry, Field
-from ..orbits import OrbitFit, orbit_of
 from ..stats import describe_failed_stage, wilson_interval
 from ..store import LaunchFilter, QueryError, Store, StoredEntry, UnknownValue
-from ..targets import target_of
 from ..validate import RULE_IDS, SEVERITIES, rule_doc
 from . import (
     charts,
@@ -43,8 +40,8 @@ from . import (
     filters,
     finder,
     listing,
+    payloads,
     timelines,
-    transfer_charts,
 )
 from .state import FastJSONResponse, HttpError, Redirect, get_store, report_ready, wait_for_report
 from .timelines import Timeline
@@ -400,93 +397,6 @@ def _entry_id(request: Request, store: Store) -> int:
     return finder.entry_id_or_redirect(store, str(request.path_params["entry_id"]))
 
 
-def orbit_fits(entry: Entry) -> list[tuple[int, OrbitFit]]:
-    """(item index, orbit) for each payload with apsides: the body the validator
-    chooses, from the whole record (:func:`kosmochron.orbits.orbit_of`)."""
-    fits = []
-    for index, item in enumerate(entry.items):
-        fit = orbit_of(entry, item)
-        if fit is not None:
-            fits.append((index, fit))
-    return fits
-
-
-def _when(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def _porkchop(report: dict[str, Any], payload_id: int) -> str:
-    """The porkchop SVG of a transfer report's window (with its grid)."""
-    window = report["window"]
-    best = window["best"]
-    marks = [transfer_charts.PorkchopMark(m["name"], _when(m["launch"]),
-                                 dt.date.fromisoformat(m["arrival"]) if m["arrival"] else None,
-                                 m["outcome"], m["payload_id"] == payload_id)
-             for m in window["launches"] if m["launch"]]
-    return transfer_charts.porkchop_svg(
-        [_when(d) for d in window["departures"]], [_when(a) for a in window["arrivals"]],
-        window["c3_km2_s2"], target=report["target"], marks=marks,
-        best=None if best is None or best["c3_km2_s2"] is None else
-        (_when(best["depart"]), _when(best["arrive"]), best["c3_km2_s2"]),
-        title=f"Launch window to {report['target']} around {window['launch'][:10]}: "
-              "C3 by departure and arrival date")
-
-
-def _arc(report: dict[str, Any]) -> str:
-    """The SVG of a report's transfer arc between the planets' orbits."""
-    g, target = report["geometry"], report["target"]
-    depart, arrive = report["transfer"]["depart"][:10], report["transfer"]["arrive"][:10]
-    points = [transfer_charts.ArcPoint(label, g[key][0], g[key][1], body, filled)
-              for label, key, body, filled in (
-                  (f"Earth {depart}", "earth_at_departure", "Earth", True),
-                  (f"{target} {arrive}", "target_at_arrival", target, True),
-                  ("Earth at arrival", "earth_at_arrival", "Earth", False),
-                  (f"{target} at launch", "target_at_departure", target, False))]
-    return transfer_charts.transfer_arc_svg(g["earth_orbit"], g["target_orbit"], g["arc"],
-                                   target=target, points=points,
-                                   title=f"{report['name']}: transfer from Earth to {target}")
-
-
-def payload_extras(store: Store, entry: Entry, item_ids: list[int]) -> list[dict[str, Any]]:
-    """Per payload: its narrative events and, if it has one, its transfer report with
-    the porkchop and arc SVGs; a payload bound for a planet without one says why
-    (``no_transfer``: it never left Earth orbit, it was carried aboard another…).  A
-    window already drawn for an earlier payload of the launch is not drawn again:
-    ``window_of`` names it.  Every transfer figure and grid comes from the database's
-    cache."""
-    extras: list[dict[str, Any]] = []
-    drawn: dict[str, str] = {}
-    for index, item_id in enumerate(item_ids):
-        report = store.payload_transfer(item_id, grid=True, geometry=True)
-        planetary = index < len(entry.items) and target_of(entry.items[index]) is not None
-        extra: dict[str, Any] = {"item_id": item_id, "events": store.payload_events(item_id),
-                                 "transfer": report, "porkchop_svg": None, "arc_svg": None,
-                                 "window_of": None, "no_transfer": None}
-        if report is None and planetary:
-            extra["no_transfer"] = store.no_transfer_reason(item_id)
-        if report is not None:
-            key = report["window"]["key"]
-            if key in drawn:
-                extra["window_of"] = drawn[key]
-            else:
-                drawn[key] = report["name"]
-                extra["porkchop_svg"] = Markup(_porkchop(report, item_id))
-            if report["geometry"] is not None:
-                extra["arc_svg"] = Markup(_arc(report))
-        extras.append(extra)
-    return extras
-
-
-def _extras_json(extra: dict[str, Any]) -> dict[str, Any]:
-    report = extra["transfer"]
-    if report is not None:  # the grid is 1 MB: the API serves it (?grid=true)
-        grid = ("departures", "arrivals", "c3_km2_s2", "vinf_arrival_km_s")
-        report = {**report, "window": {k: v for k, v in report["window"].items()
-                                       if k not in grid}}
-    return {"item_id": extra["item_id"], "events": [e.to_json() for e in extra["events"]],
-            "transfer": report, "no_transfer": extra["no_transfer"]}
-
-
 @twin("/launches/{entry_id}", "/launches/{entry_id}.json")
 def launch(request: Request, store: Store) -> Page:
     entry_id = _entry_id(request, store)
@@ -496,9 +406,9 @@ def launch(request: Request, store: Store) -> Page:
         raise not_found(str(exc)) from None
     links = Links(request, store)
     stored, entry = detail.stored, detail.stored.entry
-    fits = orbit_fits(entry)
-    orbits = {index: (fit, Markup(charts.orbit_svg(fit, name=entry.items[index].name)))
-              for index, fit in fits}
+    told_payloads = store.payload_accounts(stored.item_ids)  # every source's account
+    fits = payloads.orbit_fits(entry, told_payloads, stored.item_ids)
+    orbits = payloads.orbit_figures(entry, fits)
     names = ", ".join(i.name for i in entry.items)
     title = f"{names} ({entry.date.text})" if names else entry.date.text
     context_svg, context_binned = None, False
@@ -516,16 +426,16 @@ def launch(request: Request, store: Store) -> Page:
              for i, text in enumerate(raw_lines)]
     findings = store.findings(entry_id=entry_id)
     steps = finder.neighbours(store, entry_id, links.launch)
-    extras = payload_extras(store, entry, stored.item_ids)
+    extras = payloads.payload_extras(store, entry, stored.item_ids, told_payloads)
     told = sources_context(store.launch_sources(entry_id), entry_id)
     data = {**stored_json(stored),
             "diagnostics": [diagnostic_json(d) for d in detail.diagnostics],
             "findings": [f.to_json() for f in findings],
             "raw": detail.raw,
             "gcat": {str(k): v for k, v in detail.gcat.items()},
-            "orbits": [{"item_id": stored.item_ids[i] if i < len(stored.item_ids) else None,
-                        "name": entry.items[i].name, **fit.to_json()} for i, fit in fits],
-            "payloads": [_extras_json(extra) for extra in extras],
+            "orbits": [o.to_json(stored.item_ids[o.index] if o.index < len(stored.item_ids)
+                                 else None, entry.items[o.index].name) for o in fits],
+            "payloads": [payloads.extras_json(extra) for extra in extras],
             "sources": told["json"],
             "previous_launch": steps["previous"], "next_launch": steps["next"]}
     return Page("launch.html", title, data, {
