@@ -323,3 +323,20 @@ def test_to_json_is_plain_data(seed_events: list[tuple[str, Event]]) -> None:
                             "start": "1971-11-27", "end": "1971-11-27"}
     assert data["span"]["text"] == "reaching Mars on 27 November 1971"
     assert data["kind"] == "arrival" and data["body"] == "Mars"
+
+
+@pytest.mark.parametrize("name", [None, "astronautix-saturn-v-page.txt",
+                                  "validate-hostile.txt", "format-variants.txt"])
+def test_events_of_some_kinds_are_those_of_every_kind_filtered(name: str | None) -> None:
+    """``item_events(…, kinds=…)`` reads only the sentences where those kinds' rules
+    match (when they take no body from the context): the same events as reading every
+    sentence and keeping those kinds."""
+    doc = parse_file(None if name is None else fixture_path(name))
+    kinds = sorted({rule.kind for rule in RULES})
+    for entry in doc.entries:
+        for item in entry.items:
+            every = item_events(item, entry.date.start)
+            for wanted in [{k} for k in kinds] + [{"reentry", "loss-of-contact"},
+                                                   {"reentry", "arrival"}]:
+                assert item_events(item, entry.date.start, kinds=frozenset(wanted)) == \
+                    [e for e in every if e.kind in wanted], (item.name, wanted)

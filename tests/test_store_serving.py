@@ -155,3 +155,25 @@ def test_lru_keeps_the_most_recently_used() -> None:
     assert len(lru) == 2
     assert cache.remember(lru, "b", lambda: 22) == 22
     assert cache.remember(lru, "a", lambda: 11) == 11  # "a" went when "b" came back
+
+
+def test_every_stored_entry_serves_the_files_own_export(store: Store, tmp_path: Path) -> None:
+    """The JSON the API serves for a stored entry (its packed text unpacked, re-parsed
+    and written by the text writer) is byte for byte ``dumps(entry_json(...))`` of the
+    entry parsed from the file: the seed, the Saturn V page and a generated corpus."""
+    import kosmochron as kc
+    from corpus_support import corpus_text
+    from kosmochron.export import dumps
+    from kosmochron.store.ingest import source_identity
+
+    corpus = write_text(tmp_path / "corpus.txt", corpus_text(400))
+    saturn = fixture_path("astronautix-saturn-v-page.txt")
+    store.ingest([saturn, corpus])
+    with open_store(store.settings.url, seed_if_empty=False) as served:
+        served.serve()
+        for path in (None, saturn, corpus):
+            expected = [dumps(entry_json(e)).encode() for e in kc.parse_file(path).entries]
+            f = LaunchFilter(kind=None, source=source_identity(path))
+            for reader in (store, served):
+                got = reader.launches_json(f, order="id")
+                assert [g.body for g in got] == expected

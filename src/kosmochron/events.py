@@ -272,6 +272,14 @@ def _any_of(rules: Iterable[Rule]) -> re.Pattern[str]:
 
 
 _ANY_RULE = _any_of(RULES)
+_ANY_OF_KINDS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _any_of_kinds(kinds: frozenset[str]) -> re.Pattern[str]:
+    if kinds not in _ANY_OF_KINDS:
+        _ANY_OF_KINDS[kinds] = _any_of(rule for rule in RULES if rule.kind in kinds)
+    return _ANY_OF_KINDS[kinds]
+
 
 #: Words shortly before a match that deny it ("did not enter Martian orbit").
 _NEGATION = re.compile(r"\b(?:not|never|no|failed to|unable to|without|n't)\s+(?:\w+\s+){0,2}$")
@@ -331,18 +339,28 @@ def extract_events(text: str, *, launch: dt.date | None = None, line: int = 1,
     return list(_scan(text, launch, line, column, [context_body, planet]))
 
 
+#: Kinds whose events never take their body from the narrative's context.
+_FIXED_BODY = frozenset({"reentry", "loss-of-contact"})
+
+
 def _scan(text: str, launch: dt.date | None, line: int, column: int,
-          context: list[str | None]) -> Iterator[Event]:
+          context: list[str | None],
+          wanted: frozenset[str] | None = None) -> Iterator[Event]:
     """Events of ``text``; ``context`` holds the last body and the last planet named
-    so far, and is updated."""
+    so far, and is updated.  ``wanted`` (kinds that take no body from the context):
+    only their events, and only the sentences where one of their rules matches are
+    read (the rules of every kind then, as they compete for the sentence)."""
+    gate = _ANY_RULE if wanted is None else _any_of_kinds(wanted)
     for s_start, s_end in _sentences(text):
-        mentions = [(m.start(), body_name(m.group(0)))
-                    for m in _MENTION.finditer(text, s_start, s_end)]
+        # Most sentences tell no event: one search says so before the rules and dates.
+        told = gate.search(text, s_start, s_end) is not None
+        if wanted is not None and not told:
+            continue
+        mentions = [] if wanted is not None else \
+            [(m.start(), body_name(m.group(0))) for m in _MENTION.finditer(text, s_start, s_end)]
         found: list[tuple[int, Event]] = []
         kinds: set[str] = set()
         claimed: list[tuple[int, int]] = []
-        # Most sentences tell no event: one search says so before the rules and dates.
-        told = _ANY_RULE.search(text, s_start, s_end) is not None
         dates = [(m, r) for m in DATE.finditer(text, s_start, s_end)
                  if (r := read_date(m, launch)) is not None] if told else []
         for rule in RULES if told else ():
@@ -357,7 +375,8 @@ def _scan(text: str, launch: dt.date | None, line: int, column: int,
                 kinds.add(rule.kind)
                 claimed.append((m.start(), m.end()))
         for _, event in sorted(found, key=lambda pair: pair[0]):
-            yield event
+            if wanted is None or event.kind in wanted:
+                yield event
         named = [b for _, b in mentions if b != "Earth"]
         if named:
             context[0] = named[-1]
@@ -419,12 +438,19 @@ def _merge(events: list[Event]) -> list[Event]:
     return kept
 
 
-def item_events(item: Item, launch: dt.date | None = None) -> list[Event]:
-    """Every event in an item's narrative (and Summary), in source order."""
+def item_events(item: Item, launch: dt.date | None = None,
+                kinds: frozenset[EventKind] | None = None) -> list[Event]:
+    """Every event in an item's narrative (and Summary), in source order; with
+    ``kinds``, those of these kinds only (the very ones, found faster when the kinds
+    take no body from the context: ``reentry``, ``loss-of-contact``)."""
     context: list[str | None] = [None, None]
+    wanted: frozenset[str] | None = kinds if kinds is not None and kinds <= _FIXED_BODY \
+        else None
     found: list[Event] = []
     for piece in _pieces(item):
-        found.extend(_scan(piece.text, launch, piece.line, piece.column, context))
+        found.extend(_scan(piece.text, launch, piece.line, piece.column, context, wanted))
+    if kinds is not None and wanted is None:
+        found = [event for event in found if event.kind in kinds]
     return _merge(found)
 
 

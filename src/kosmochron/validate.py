@@ -525,7 +525,7 @@ def rule_gcat_contact(ctx: Context, entry: Entry, item: Item) -> Iterator[Findin
     if not isinstance(first, dt.date) or not isinstance(last, dt.date) \
             or not _told(item, _CONTACT_WORDS):
         return
-    for event in item_events(item, entry.date.start):
+    for event in item_events(item, entry.date.start, kinds=frozenset({"loss-of-contact"})):
         date = event.date
         if event.kind != "loss-of-contact" or date is None or date.start is None \
                 or date.end is None:
@@ -576,7 +576,7 @@ def rule_decay_reentry(ctx: Context, entry: Entry, item: Item) -> Iterator[Findi
     if not isinstance(decay, dt.date) or not _told(item, _REENTRY_WORDS):
         return
     column = _column_of(item, "Decay Date")
-    for event in item_events(item, launch):
+    for event in item_events(item, launch, kinds=frozenset({"reentry"})):
         if event.kind != "reentry":
             continue
         date = event.date
