@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
 from db_support import SEED_BYTES, SEED_NAME
 from kosmochron.store import Settings, Store
@@ -249,3 +250,48 @@ def test_a_client_that_disconnects_stops_its_query(seeded: Store,
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_heavy_requests_take_turns_and_wait_a_bounded_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches and renders are computed two at a time (the other handler threads stay
+    free; the event loop keeps the interpreter more); one that would wait over a second
+    for its turn is told to come back (503 busy, Retry-After), without a thread."""
+    import asyncio
+
+    from kosmochron.web import guard
+
+    monkeypatch.setattr(guard, "HEAVY_WAIT", 0.3)
+    running: list[int] = []
+    most = [0]
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        running.append(1)
+        most[0] = max(most[0], len(running))
+        await asyncio.sleep(0.2)
+        running.pop()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    limit = guard.HeavyLimit(app, at_once=2)
+
+    async def call(path: str) -> int:
+        sent: list[Message] = []
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        async def receive() -> Message:
+            return {"type": "http.request"}
+
+        await limit({"type": "http", "path": path}, receive, send)
+        return int(sent[0]["status"])
+
+    async def main() -> list[int]:
+        return await asyncio.gather(*(call(f"{API}/search") for _ in range(6)),
+                                    call(f"{API}/launches"))
+
+    statuses = asyncio.run(main())
+    assert most[0] == 3  # two searches and the launches list, never more searches
+    assert statuses[-1] == 200 and statuses[:4] == [200, 200, 200, 200]
+    assert statuses[4:6] == [503, 503]  # waited 0.3 s for a turn: told to come back

@@ -35,7 +35,7 @@ from .api_lookup import LOOKUP_SCHEMAS, lookup_api
 from .api_statistics import STATISTICS_SCHEMAS, statistics_api
 from .docs import docs
 from .figures import router as figures_router
-from .guard import Guard, Limits
+from .guard import Guard, HeavyLimit, Limits
 from .httpcache import ReadOnlyCache, ResponseCache
 from .pages import compile_templates, error_page, static_dir
 from .pages import router as web_router
@@ -237,6 +237,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     if store is not None:  # usable even by clients that never run the lifespan
         app.state.store = store
     app.state.responses = ResponseCache.from_env()
+    app.add_middleware(HeavyLimit)  # inside the cache: kept answers never wait for it
     app.add_middleware(ReadOnlyCache, boot=os.environ.get(BOOT_VAR) or secrets.token_hex(8),
                        responses=app.state.responses)
     app.add_middleware(Attribution)  # outermost: kept responses are credited too

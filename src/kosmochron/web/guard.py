@@ -19,6 +19,8 @@ request's Host header, which any client can set.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 from dataclasses import dataclass, replace
 
@@ -97,3 +99,62 @@ class Guard:
         with spending(self.limits.request_seconds) as budget:
             scope[BUDGET_KEY] = budget  # the protocol's own scope dict: it looks here
             await self.app(scope, receive, send_with_headers)
+
+
+#: Paths whose answers a client can make expensive at will (full-text search of any
+#: words at any offset, a thousand entries' text at any offset).
+HEAVY_PATHS = ("/api/v1/search", "/search", "/api/v1/render")
+#: How many of those are computed at once: the handler threads left over serve every
+#: other request, and fewer busy threads leave the event loop, which answers kept
+#: responses itself, the interpreter's lock more often (bench_abuse.py: two at once
+#: kept ordinary requests' p99 at a third of four at once, with the same throughput).
+HEAVY_AT_ONCE = 2
+#: How long one of them waits for its turn before it is told to come back (503 with
+#: Retry-After): waiting is bounded too, so each ends within about two seconds.
+HEAVY_WAIT = 1.0
+_BUSY = json.dumps({"error": {
+    "status": 503, "code": "busy", "message": "the server is busy with other searches and "
+    "renders; try again in a second", "details": {"retry_after_seconds": 1}}}).encode()
+
+
+class HeavyLimit:
+    """ASGI middleware (inside the response cache, so a kept answer never waits): at most
+    :data:`HEAVY_AT_ONCE` requests to :data:`HEAVY_PATHS` computed at once; the others
+    wait without a thread, for up to :data:`HEAVY_WAIT` seconds, then get a 503 (code
+    ``busy``, ``Retry-After: 1``).  A slot is given back when the response starts, so a
+    long stream (a whole stored source) holds none."""
+
+    def __init__(self, app: ASGIApp, at_once: int = HEAVY_AT_ONCE) -> None:
+        self.app = app
+        self.at_once = at_once
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope["path"]).startswith(HEAVY_PATHS):
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.at_once)
+        slots = self._slots
+        try:
+            await asyncio.wait_for(slots.acquire(), HEAVY_WAIT)
+        except TimeoutError:
+            await send({"type": "http.response.start", "status": 503, "headers": [
+                (b"content-type", b"application/json"), (b"retry-after", b"1"),
+                (b"content-length", str(len(_BUSY)).encode())]})
+            await send({"type": "http.response.body", "body": _BUSY})
+            return
+        held = True
+
+        async def send_and_release(message: Message) -> None:
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                slots.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_release)
+        finally:
+            if held:
+                slots.release()
