@@ -32,6 +32,8 @@ from .schema import entries, sources
 
 #: At most this many checking processes (the checks share the machine with serving).
 MAX_WORKERS = 2
+#: Entries from which the check is shared between the workers.
+PARALLEL_FROM = 10_000
 #: How often a worker says how far it has got, in entries.
 PROGRESS_EVERY = 250
 
@@ -182,7 +184,11 @@ class Report:
         would hold the interpreter's lock away from every request."""
         url = self._engine.url
         with self._engine.connect() as conn:
-            runs, total = plan(conn, self._workers)
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(entries))
+                        .scalar_one())
+            # A second process costs a second start (a second or two): worth it only
+            # for a big chronology.
+            runs, total = plan(conn, self._workers if total >= PARALLEL_FROM else 1)
             self._progress = (0, total)
             if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
                 found = list(check_stored(conn))
