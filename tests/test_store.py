@@ -13,6 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 from db_support import (
+    GCAT_FILES,
     SEED_BYTES,
     SEED_ITEMS,
     SEED_LAUNCHES,
@@ -162,6 +163,26 @@ def test_downgrade_to_base_and_upgrade_to_head_again(db_url: str) -> None:
     with open_store(db_url) as reopened:  # seeded again, and the search index works
         assert reopened.count() == SEED_LAUNCHES
         assert [h.name for h in reopened.search("Spectrum")] == ["Mars 3"]
+
+
+def test_the_launching_agency_migration_fills_gcats_launches(db_url: str) -> None:
+    """0009: ``entries.agency_id`` is filled from GCAT's typed launch rows, as an ingest
+    of the chronology written from them fills it (issue 17)."""
+    def agencies_of(store: Store) -> dict[int, str | None]:
+        with store.engine.connect() as conn:
+            return dict(conn.exec_driver_sql(
+                "SELECT e.id, a.name FROM entries e LEFT JOIN agencies a "
+                "ON a.id = e.agency_id").all())
+
+    with open_store(db_url) as store:
+        store.import_gcat_files(GCAT_FILES)
+        ingested = agencies_of(store)
+        assert ingested and {v for v in ingested.values() if v} >= {"RVSN", "ABMA"}
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0008")
+            conn.exec_driver_sql("DELETE FROM agencies WHERE name = 'ABMA'")  # only GCAT
+            command.upgrade(alembic_config(conn), "head")
+        assert agencies_of(store) == ingested
 
 
 # -- rendering sources back ------------------------------------------------------

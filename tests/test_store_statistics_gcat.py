@@ -67,3 +67,51 @@ def test_cadence_by_state(world: Store) -> None:
     cells = world.cadence("state")
     assert sum(c.launches for c in cells) == 52
     assert {(c.year, c.key): c.launches for c in cells}[(1957, "USSR")] == 2
+
+
+def gcat_agencies() -> dict[str, int]:
+    """Launches per launching agency, counted straight from the launch list fixture."""
+    from kosmochron.chronicle import clean
+    from kosmochron.gcat import GcatLaunch, read_gcat
+
+    counts: dict[str, int] = {}
+    for r in read_gcat(GCAT / "orbital-launches-sample.csv")[1]:
+        if isinstance(r, GcatLaunch) and r.agency:
+            name = clean(r.agency) or ""
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def test_stats_by_agency_count_the_launching_agency(world: Store) -> None:
+    """Issue 17: a launch counts under the agency that launched it (GCAT's Agency, e.g.
+    RVSN), not its payload's owner (Astronautix's MOM); every launch once, as the launch
+    list counts them.  The filter, the facet and the entity page agree with the row."""
+    rows = {r.key: r for r in world.stats("agency")}
+    assert {k: r.launches for k, r in rows.items()} == gcat_agencies()
+    assert sum(r.launches for r in rows.values()) == 52
+    rvsn = rows["RVSN"]
+    assert world.count(agency="RVSN", kind="launch") == rvsn.launches
+    facet = {f["value"]: f["count"] for f in world.facets(["agency"],
+                                                          LaunchFilter(kind="launch"))["agency"]}
+    assert facet["RVSN"] == rvsn.launches and "MOM" not in facet
+    entity = {e["name"]: e for e in world.entity_counts("agency")}
+    assert (entity["RVSN"]["launches"], entity["RVSN"]["failures"]) == \
+        (rvsn.launches, rvsn.failures)
+    assert world.entity("agency", "rvsn")["launches"] == rvsn.launches
+    # The seed as its own chronology has no launching agency: its payloads' agencies.
+    own = LaunchFilter(source="soviet-mars-chronology.txt", kind="launch")
+    assert world.count(LaunchFilter(source="soviet-mars-chronology.txt", kind="launch",
+                                    agency="MOM")) == \
+        {f["value"]: f["count"] for f in world.facets(["agency"], own)["agency"]}["MOM"] > 0
+    # The streaks, learning curves and cadence group by the same agency.
+    assert {s.key for s in world.streaks("agency")} == set(rows)
+    assert {c.key for c in world.cadence("agency")} == set(rows)
+
+
+def test_a_chronology_that_counts_takes_the_launching_agency_of_gcats_entry(
+        store: Store) -> None:
+    store.import_gcat_files([GCAT / name for name in FILES])
+    before = {r.key: r.launches for r in store.stats("agency")}
+    store.set_prefer("astronautix")
+    assert {r.key: r.launches for r in store.stats("agency")} == before
+    assert "MOM" not in before

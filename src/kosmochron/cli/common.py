@@ -72,7 +72,8 @@ Vehicle = Annotated[Opt, typer.Option("--vehicle", help="launch vehicle")]
 Configuration = Annotated[Opt, typer.Option("--configuration", help="LV configuration")]
 Program = Annotated[Opt, typer.Option("--program", help="a payload's program, e.g. Mars")]
 Nation = Annotated[Opt, typer.Option("--nation", help="a payload's nation, e.g. USSR")]
-Agency = Annotated[Opt, typer.Option("--agency", help="a payload's agency, e.g. MOM")]
+Agency = Annotated[Opt, typer.Option(
+    "--agency", help="the launching agency (GCAT's, e.g. RVSN), else a payload's (e.g. MOM)")]
 SpacecraftType = Annotated[Opt, typer.Option("--type", help="a payload's spacecraft type, "
                                              "e.g. 'Mars probe'")]
 State = Annotated[Opt, typer.Option("--state", help="GCAT's launching state, e.g. USSR")]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..suggest import did_you_mean, nearest
+from .launch_agency import launch_agencies
 from .query import (
     INT_MAX,
     ORDERINGS,
@@ -46,7 +47,9 @@ FACETS = ("family", "vehicle", "configuration", "site", "complex", "outcome", "d
 _ENTRY_ENTITY = {"family": "lv_family_id", "vehicle": "vehicle_id",
                  "configuration": "configuration_id", "site": "site_id", "complex": "complex_id",
                  "state": "state_id"}
-_ITEM_ENTITY = {"program": "program_id", "nation": "nation_id", "agency": "agency_id"}
+_ITEM_ENTITY = {"program": "program_id", "nation": "nation_id"}
+#: The agency of a launch is its launching agency, else its payloads' (launch_agency.py).
+_AGENCY = "agency"
 
 
 def version(conn: Connection) -> str:
@@ -70,7 +73,7 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
     result: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         query: sa.Select[Any]
-        if name in _ENTRY_ENTITY or name in _ITEM_ENTITY:
+        if name in _ENTRY_ENTITY or name in _ITEM_ENTITY or name == _AGENCY:
             # Counted by id first (an index scan), named after: grouping 100,000 rows
             # by their names' text took twice as long.
             table = ENTITY_TABLES[name]
@@ -78,6 +81,13 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
                 column = getattr(entries.c, _ENTRY_ENTITY[name])
                 counted = (sa.select(column.label("key_id"), sa.func.count().label("n"))
                            .where(column.is_not(None), *clauses).group_by(column))
+            elif name == _AGENCY:
+                launched = launch_agencies(own=bool(f.source))
+                counted = (sa.select(launched.c.agency_id.label("key_id"),
+                                     sa.func.count(sa.distinct(entries.c.id)).label("n"))
+                           .select_from(launched.join(entries,
+                                                      entries.c.id == launched.c.entry_id))
+                           .where(*clauses).group_by(launched.c.agency_id))
             else:  # (an alias: the filter's own subqueries of items stay uncorrelated)
                 payloads = items.alias("facet_items")
                 column = getattr(payloads.c, _ITEM_ENTITY[name])
@@ -178,6 +188,9 @@ def _entity_launches(kind: str, entity_id: int) -> list[sa.ColumnElement[bool]]:
     clauses = [entries.c.kind == "launch"]
     if kind in _ENTRY_ENTITY:
         clauses.append(getattr(entries.c, _ENTRY_ENTITY[kind]) == entity_id)
+    elif kind == _AGENCY:
+        launched = launch_agencies(sa.select(sa.literal(entity_id)))
+        clauses.append(entries.c.id.in_(sa.select(launched.c.entry_id)))
     else:
         column = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
         clauses.append(entries.c.id.in_(sa.select(items.c.entry_id).where(column == entity_id)))
@@ -310,6 +323,16 @@ def entity_counts(conn: Connection, kind: str) -> list[dict[str, Any]]:
         key: Any = getattr(entries.c, _ENTRY_ENTITY[kind])
         counts = sa.select(key, sa.func.count(), sa.func.count(failed)).where(launch)
         payloads = sa.select(key, sa.func.count()).select_from(with_items).where(launch)
+    elif kind == _AGENCY:  # launches by launching agency, and the payloads they carried
+        agency_of = launch_agencies()
+        key = agency_of.c.agency_id
+        by_launch = agency_of.join(entries, entries.c.id == agency_of.c.entry_id)
+        counts = (sa.select(key, sa.func.count(sa.distinct(entries.c.id)),
+                            sa.func.count(sa.distinct(failed)))
+                  .select_from(by_launch).where(launch))
+        payloads = (sa.select(key, sa.func.count())
+                    .select_from(by_launch.join(items, items.c.entry_id == entries.c.id))
+                    .where(launch))
     else:
         key = getattr(items.c, _ITEM_ENTITY.get(kind, "type_id"))
         counts = (sa.select(key, sa.func.count(sa.distinct(items.c.entry_id)),

@@ -24,7 +24,7 @@ from .errors import QueryError as QueryError
 from .errors import StoreError as StoreError
 
 #: The newest migration; opening skips Alembic entirely when the database is at it.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 ENV_VAR = "KOSMOCHRON_DB"
 GCAT_VAR = "KOSMOCHRON_BUNDLED_GCAT"
 

@@ -116,7 +116,8 @@ def _next_id(conn: Connection, table: sa.Table) -> int:
 ENTRY_COLUMNS = ("id", "source_id", "seq", "line", "end_line", "kind", "date_text",
                  "date_precision", "date_start", "date_end", "time_utc", "site_id", "complex_id",
                  "lv_family_id", "vehicle_id", "configuration_id", "outcome", "failure",
-                 "failed_stage", "has_errors", "raw", "state_id", "launch_code", "launch_tag")
+                 "failed_stage", "has_errors", "raw", "state_id", "launch_code", "launch_tag",
+                 "agency_id")
 ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", "mass_kg",
                 "mass_lb", "nation_id", "agency_id", "program_id", "class", "type_id",
                 "spacecraft", "decay_date", "satcat", "cospar", "cospar_kind", "cospar_normalized",
@@ -181,7 +182,7 @@ class _Batch:
             entry.outcome, header.get("FAILURE"), header.get("Failed Stage"), has_errors,
             raw, ent["state"](header.get("State")),
             (header.get("Launch Code") or "")[:12] or None,
-            (header.get("Launch Tag") or "")[:20] or None))
+            (header.get("Launch Tag") or "")[:20] or None, ent["agency"](header.get("Agency"))))
         for seq_item, item in enumerate(entry.items):
             iid = self.item_id
             self.item_id += 1
@@ -247,12 +248,14 @@ def _lock(conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM sources WHERE 0")
 
 
-#: The column that refers to each kind of entity.
-ENTITY_USES = {"site": entries.c.site_id, "complex": entries.c.complex_id,
-               "family": entries.c.lv_family_id, "vehicle": entries.c.vehicle_id,
-               "configuration": entries.c.configuration_id, "program": items.c.program_id,
-               "agency": items.c.agency_id, "nation": items.c.nation_id,
-               "type": items.c.type_id, "state": entries.c.state_id}
+#: The columns that refer to each kind of entity (an agency launches, or owns a payload).
+ENTITY_USES = {"site": (entries.c.site_id,), "complex": (entries.c.complex_id,),
+               "family": (entries.c.lv_family_id,), "vehicle": (entries.c.vehicle_id,),
+               "configuration": (entries.c.configuration_id,),
+               "program": (items.c.program_id,),
+               "agency": (items.c.agency_id, entries.c.agency_id),
+               "nation": (items.c.nation_id,), "type": (items.c.type_id,),
+               "state": (entries.c.state_id,)}
 
 
 def delete_source(conn: Connection, source_id: int) -> None:
@@ -262,8 +265,8 @@ def delete_source(conn: Connection, source_id: int) -> None:
     search.unindex_source(conn, source_id)
     conn.execute(sa.delete(sources).where(sources.c.id == source_id))
     for kind, table in ENTITY_TABLES.items():
-        column = ENTITY_USES[kind]
-        conn.execute(sa.delete(table).where(~sa.exists().where(column == table.c.id)))
+        conn.execute(sa.delete(table).where(*(~sa.exists().where(column == table.c.id)
+                                              for column in ENTITY_USES[kind])))
 
 
 def _fix_sequences(conn: Connection) -> None:

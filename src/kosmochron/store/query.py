@@ -29,6 +29,7 @@ from ..stats import jeffreys_interval, wilson_interval
 from ..suggest import did_you_mean, nearest
 from . import search
 from .db import QueryError as QueryError
+from .launch_agency import agency_dimension, launch_agencies
 from .schema import (
     ENTITY_TABLES,
     agencies,
@@ -296,11 +297,14 @@ def where(conn: Connection, f: LaunchFilter) -> list[sa.ColumnElement[bool]]:
     item_clauses: list[sa.ColumnElement[bool]] = []
     for column, table, value in ((items.c.program_id, ENTITY_TABLES["program"], f.program),
                                  (items.c.nation_id, ENTITY_TABLES["nation"], f.nation),
-                                 (items.c.agency_id, ENTITY_TABLES["agency"], f.agency),
                                  (items.c.type_id, ENTITY_TABLES["type"], f.type)):
         if value:
             check_names(conn, _FIELDS[table.name], table, value)
             item_clauses.append(column.in_(_entity_ids(table, value)))
+    if f.agency:  # the launching agency, else the payloads' (launch_agency.py)
+        check_names(conn, "agency", agencies, f.agency)
+        launched = launch_agencies(_entity_ids(agencies, f.agency), own=bool(f.source))
+        clauses.append(c.id.in_(sa.select(launched.c.entry_id)))
     if f.cospar:
         item_clauses.append(cospar_condition(f.cospar))
     if f.satcat is not None:
@@ -563,10 +567,11 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     if by in entity:
         table, column = entity[by]
         return table.c.name, [(table, table.c.id == column)]
-    if by in ("program", "nation", "agency"):
+    if by == "agency":  # the launching agency, else the payloads' (launch_agency.py)
+        return agency_dimension()
+    if by in ("program", "nation"):
         table, column = {"program": (programs, items.c.program_id),
-                         "nation": (nations, items.c.nation_id),
-                         "agency": (agencies, items.c.agency_id)}[by]
+                         "nation": (nations, items.c.nation_id)}[by]
         pairs = (sa.select(items.c.entry_id, column.label("key_id"))
                  .where(column.is_not(None)).distinct().subquery())
         return table.c.name, [(pairs, pairs.c.entry_id == entries.c.id),

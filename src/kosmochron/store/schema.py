@@ -136,6 +136,12 @@ entries = Table(
     #: The header's ``State`` (GCAT's launching state) and ``Launch Code`` (``OF40``).
     Column("state_id", Integer, ForeignKey("states.id")),
     Column("launch_code", String(12)),
+    #: The header's ``Agency``: the launching agency (GCAT's launch agency, ``RVSN``);
+    #: a payload's agency is its item's.  An id of ``agencies`` with no FOREIGN KEY
+    #: (ingest assigns it, a source's deletion keeps the agencies its entries name):
+    #: SQLite adds a referencing column to a table in place but cannot drop it again
+    #: without copying ``entries``, which the ON DELETE CASCADE of its items forbids.
+    Column("agency_id", Integer),
     #: The header's ``Launch Tag`` (GCAT's launch an entry of the source ``gcat`` is).
     Column("launch_tag", String(20)),
     #: A launch another source tells too and that does not count (``kind`` is then
@@ -158,6 +164,7 @@ entries = Table(
     Index("ix_entries_state", "state_id", "kind"),
     Index("ix_entries_failed_stage", "failed_stage", "kind"),
     Index("ix_entries_launch_code", "launch_code", "kind"),
+    Index("ix_entries_agency", "agency_id", "kind"),
     Index("ix_entries_merged_into", "merged_into"),
 )
 

@@ -153,7 +153,8 @@ async def launch_filter(
     configuration: Annotated[Text, _about("LV configuration name or slug.")] = None,
     program: Annotated[Text, _about("A payload's program, e.g. Mars.")] = None,
     nation: Annotated[Text, _about("A payload's nation, e.g. USSR.")] = None,
-    agency: Annotated[Text, _about("A payload's agency, e.g. MOM.")] = None,
+    agency: Annotated[Text, _about("The launching agency (GCAT's, e.g. RVSN), else a "
+                                   "payload's (e.g. MOM).")] = None,
     type: Annotated[Text, _about("A payload's spacecraft type, e.g. 'Mars probe'.")] = None,
     outcome: Annotated[Literal["success", "failure"] | None, _about("Launch outcome.")] = None,
     failed_stage: Annotated[Text, _about("The stage that failed, e.g. 3 or S.")] = None,
