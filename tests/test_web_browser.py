@@ -5,99 +5,39 @@ an SQLite store seeded with the bundled chronology plus a chronology made of
 
 Chromium never touches the network: every request not to the test server is
 aborted and recorded, and the test fails if there was one.  Screenshots go to
-``tests/artifacts/`` (gitignored) for a human to look at.
+``tests/artifacts/`` (gitignored) for a human to look at.  The harness (server,
+browser, guard) is ``tests/browser_support.py``, shared with the other browser tests.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    Dialog,
-    Page,
-    Route,
-    expect,
-    sync_playwright,
+from playwright.sync_api import Browser, Page, expect
+
+from browser_support import (
+    ARTIFACTS,
+    HOSTILE,
+    NEEDS_CHROMIUM,
+    Guard,
+    guarded_page,
+    served,
 )
-
 from kosmochron.store import open_store
-from kosmochron.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-HOSTILE = Path(__file__).parent / "fixtures" / "web-script-injection.txt"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium (./dev test installs it)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+pytestmark = NEEDS_CHROMIUM
+pytest_plugins = ["browser_support"]
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A uvicorn server in a background thread, serving once ``started`` is set."""
+    """The seed and the ``<script>`` chronology, served by uvicorn in a background thread."""
     store = open_store(str(tmp_path_factory.mktemp("browser") / "kc.sqlite3"))
     store.ingest([HOSTILE])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(store) as url:
+        yield url
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Guard:
-    """Aborts and records every request that is not to the test server, and every
-    dialog (``alert``) a page opens."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.blocked: list[str] = []
-        self.dialogs: list[str] = []
-
-    def dialog(self, dialog: Dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def route(self, route: Route) -> None:
-        url = route.request.url
-        if url.startswith(self.base_url + "/") or url == self.base_url:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
 
 
 @pytest.fixture
@@ -105,21 +45,10 @@ def guard(base_url: str) -> Guard:
     return Guard(base_url)
 
 
-def new_page(browser: Browser, guard: Guard, **options: Any) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=guard.base_url, **options)
-    context.route("**/*", guard.route)
-    page = context.new_page()
-    page.on("dialog", guard.dialog)
-    return context, page
-
-
 @pytest.fixture
 def page(browser: Browser, guard: Guard) -> Iterator[Page]:
-    context, p = new_page(browser, guard, viewport={"width": 1280, "height": 900})
-    yield p
-    context.close()
-    assert guard.blocked == [], f"the page tried to reach the network: {guard.blocked}"
-    assert guard.dialogs == [], f"a script ran: {guard.dialogs}"
+    with guarded_page(browser, guard, viewport={"width": 1280, "height": 900}) as p:
+        yield p
 
 
 def shot(page: Page, name: str, *, full_page: bool = True) -> None:
@@ -229,16 +158,14 @@ def test_the_script_fixture_is_inert_and_visible(page: Page) -> None:
 
 @pytest.mark.parametrize("path", ["/", "/launches/14", "/charts", "/search?q=mars"])
 def test_phone_width_has_no_horizontal_scroll(browser: Browser, guard: Guard, path: str) -> None:
-    context, page = new_page(browser, guard, viewport={"width": 375, "height": 800},
-                             device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(path)
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{path} scrolls sideways at 375px: {widths}"
-    name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
-    shot(page, f"phone-{name}", full_page=False)
-    shot(page, f"phone-{name}-full")
-    context.close()
-    assert guard.blocked == [] and guard.dialogs == []
+    with guarded_page(browser, guard, viewport={"width": 375, "height": 800},
+                      device_scale_factor=2, is_mobile=True, has_touch=True) as page:
+        page.goto(path)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} scrolls sideways at 375px: {widths}"
+        name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+        shot(page, f"phone-{name}", full_page=False)
+        shot(page, f"phone-{name}-full")
 
 
 def test_keyboard_tab_reaches_the_skip_link_first(page: Page) -> None:

@@ -16,22 +16,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from browser_support import ARTIFACTS, NEEDS_CHROMIUM, Guard, guarded_page, served
 from db_support import GCAT_FILES
 from kosmochron.store import open_store
-from kosmochron.web import create_app
-from test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Guard, free_port, new_page
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium (./dev test installs it)")
+pytestmark = NEEDS_CHROMIUM
+pytest_plugins = ["browser_support"]
 SHOTS = ARTIFACTS / "find"
 
 
@@ -39,41 +35,16 @@ SHOTS = ARTIFACTS / "find"
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = open_store(str(tmp_path_factory.mktemp("find") / "kc.sqlite3"))
     store.import_gcat_files(GCAT_FILES)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(store) as url:
+        yield url
     store.close()
 
 
-@pytest.fixture(scope="module")
-def browser_() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def tab(browser_: Browser, app_url: str) -> Iterator[Page]:
-    guard = Guard(app_url)
-    context: BrowserContext
-    context, page = new_page(browser_, guard, viewport={"width": 1280, "height": 800},
-                             accept_downloads=True)
-    yield page
-    context.close()
-    assert guard.blocked == [], f"the page tried to reach the network: {guard.blocked}"
-    assert guard.dialogs == [], f"a script ran: {guard.dialogs}"
+def tab(browser: Browser, app_url: str) -> Iterator[Page]:
+    with guarded_page(browser, Guard(app_url), viewport={"width": 1280, "height": 800},
+                      accept_downloads=True) as page:
+        yield page
 
 
 def shot(page: Page, name: str) -> None:

@@ -10,7 +10,6 @@ and no text of any chart may stick out of its SVG's box.  Screenshots of every p
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,16 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
+from browser_support import ARTIFACTS, HOSTILE, NEEDS_CHROMIUM, Guard, new_page, served
 from kosmochron.store import Store, open_store
-from kosmochron.web import create_app
 from test_store_statistics_gcat import FILES, GCAT
-from test_web_browser import ARTIFACTS, CHROMIUM, HOSTILE, Guard, free_port, new_page
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's chromium (./dev test installs it)")
+pytestmark = NEEDS_CHROMIUM
+pytest_plugins = ["browser_support"]
 
 VIEWS = ARTIFACTS / "views"
 #: (name, viewport, colour scheme)
@@ -44,36 +41,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store: Store = open_store(str(tmp_path_factory.mktemp("views") / "kc.sqlite3"))
     store.ingest([HOSTILE])
     store.import_gcat_files([GCAT / name for name in FILES])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # the validation report is checked in the background
-    while httpx.get(f"{url}/findings.json", timeout=10).status_code == 503:
-        assert time.monotonic() < deadline, "the validation report never got ready"
-        time.sleep(0.5)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(store) as url:
+        deadline = time.monotonic() + 120  # the validation report is checked in the background
+        while httpx.get(f"{url}/findings.json", timeout=10).status_code == 503:
+            assert time.monotonic() < deadline, "the validation report never got ready"
+            time.sleep(0.5)
+        yield url
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser_() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    from test_web_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def pages(app_url: str) -> list[tuple[str, str]]:
@@ -118,12 +92,12 @@ def check_view(page: Page, name: str, mode: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("mode", "viewport", "scheme"), MODES, ids=[m[0] for m in MODES])
-def test_every_page_and_chart(browser_: Browser, app_url: str, mode: str,
+def test_every_page_and_chart(browser: Browser, app_url: str, mode: str,
                               viewport: dict[str, int], scheme: str) -> None:
     (VIEWS / "charts").mkdir(parents=True, exist_ok=True)
     guard = Guard(app_url)
     phone = viewport["width"] < 500
-    context, page = new_page(browser_, guard, viewport=viewport, color_scheme=scheme,
+    context, page = new_page(browser, guard, viewport=viewport, color_scheme=scheme,
                              device_scale_factor=2 if phone else 1, is_mobile=phone,
                              has_touch=phone)
     errors: list[str] = []
@@ -149,9 +123,9 @@ def test_every_page_and_chart(browser_: Browser, app_url: str, mode: str,
     assert guard.blocked == [] and guard.dialogs == []
 
 
-def test_filters_are_a_button_on_a_phone(browser_: Browser, app_url: str) -> None:
+def test_filters_are_a_button_on_a_phone(browser: Browser, app_url: str) -> None:
     guard = Guard(app_url)
-    context, page = new_page(browser_, guard, viewport={"width": 390, "height": 844},
+    context, page = new_page(browser, guard, viewport={"width": 390, "height": 844},
                              is_mobile=True, has_touch=True)
     try:
         page.goto("/")
@@ -163,7 +137,7 @@ def test_filters_are_a_button_on_a_phone(browser_: Browser, app_url: str) -> Non
         assert top is not None
     finally:
         context.close()
-    context, page = new_page(browser_, guard, viewport={"width": 1280, "height": 900})
+    context, page = new_page(browser, guard, viewport={"width": 1280, "height": 900})
     try:
         page.goto("/")
         assert page.get_by_role("group", name="Vehicle family").is_visible(), \
@@ -172,9 +146,9 @@ def test_filters_are_a_button_on_a_phone(browser_: Browser, app_url: str) -> Non
         context.close()
 
 
-def test_chart_downloads_are_offered_and_work(browser_: Browser, app_url: str) -> None:
+def test_chart_downloads_are_offered_and_work(browser: Browser, app_url: str) -> None:
     guard = Guard(app_url)
-    context, page = new_page(browser_, guard, viewport={"width": 1280, "height": 900},
+    context, page = new_page(browser, guard, viewport={"width": 1280, "height": 900},
                              accept_downloads=True)
     try:
         page.goto("/charts?family=Proton")
