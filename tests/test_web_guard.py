@@ -197,9 +197,8 @@ def test_a_client_that_disconnects_stops_its_query(seeded: Store,
     (it once ran on for minutes, and PostgreSQL's backend after the server's thread)."""
     import socket
 
-    import uvicorn
-
     from kosmochron.web.protocol import GuardedProtocol
+    from server_support import serving
 
     slow = "SELECT pg_sleep(30)" if seeded.dialect == "postgresql" else (
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
@@ -219,19 +218,8 @@ def test_a_client_that_disconnects_stops_its_query(seeded: Store,
             ended.set()
 
     monkeypatch.setattr(Store, "count", count)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(store=seeded, limits=Limits(request_seconds=60)), host="127.0.0.1",
-        port=port, http=GuardedProtocol, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+    app = create_app(store=seeded, limits=Limits(request_seconds=60))
+    with serving(app, http=GuardedProtocol, log_level="critical") as port:
         with socket.create_connection(("127.0.0.1", port)) as client:
             client.sendall(f"GET {API}/launches?family=Proton HTTP/1.1\r\nHost: x\r\n\r\n"
                            .encode())
@@ -247,9 +235,6 @@ def test_a_client_that_disconnects_stops_its_query(seeded: Store,
                     "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
                     "AND query LIKE 'SELECT pg_sleep(30)%' AND datname = current_database()"))\
                     .scalar_one() == 0
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_heavy_requests_take_turns_and_wait_a_bounded_time(

@@ -22,14 +22,23 @@ from kosmochron.store import open_store
 from kosmochron.store.budget import Budget
 from kosmochron.web.guard import BUDGET_KEY
 from kosmochron.web.protocol import MAX_REQUEST_LINE, GuardedProtocol
+from server_support import free_port, serving
 
 HEADER_SECONDS = 1.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def wait_until_answering(proc: subprocess.Popen[bytes], port: int) -> None:
+    """Waits (60 s at most) until the ``kosmochron serve`` of ``proc`` answers on ``port``."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, proc.communicate()[0].decode(errors="replace")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "kosmochron serve did not answer in 60 s"
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subproces
         [sys.executable, "-m", "kosmochron", "serve", "--db", str(db), "--port", str(port),
          "--header-seconds", str(HEADER_SECONDS), "--base-url", "http://kc.example"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, proc.communicate()[0].decode(errors="replace")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "kosmochron serve did not answer in 60 s"
-        time.sleep(0.2)
+    wait_until_answering(proc, port)
     yield proc, port
     if proc.poll() is None:
         proc.kill()
@@ -145,15 +145,7 @@ def test_sigterm_ends_the_server_promptly_with_clients_hanging(tmp_path: Path) -
                              "--port", str(port), "--header-seconds", "30"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
+        wait_until_answering(proc, port)
         idle, half = connect(port), connect(port)
         half.sendall(b"GET /api/v1/launches HTTP/1.1\r\nHost: x\r\n")  # never finished
         time.sleep(0.3)
@@ -176,28 +168,16 @@ def test_a_reader_that_stops_reading_is_reset(tmp_path: Path) -> None:
     """A client that asks for a big answer (a 6 MB stored source, streamed) and reads
     none of it is reset once the server has waited ``send_stall_seconds`` to write: its
     connection, the server's buffers and the kernel's are all freed."""
-    import threading
-
-    import uvicorn
-
     from db_support import SEED_TEXT, write_text
     from kosmochron.web import create_app
 
     store = open_store(str(tmp_path / "k.sqlite3"))
     big = write_text(tmp_path / "big.txt", SEED_TEXT * 250)
     store.ingest([big])
-    port = free_port()
     protocol = GuardedProtocol.configured(send_stall_seconds=1.0)
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1",
-                                           port=port, http=protocol, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        with socket.socket() as sock:
+        with serving(create_app(store=store), http=protocol, log_level="warning") as port, \
+                socket.socket() as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             sock.connect(("127.0.0.1", port))
             sock.sendall(f"GET /api/v1/render?source={big.resolve()} HTTP/1.1\r\n"
@@ -209,6 +189,4 @@ def test_a_reader_that_stops_reading_is_reset(tmp_path: Path) -> None:
                 state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
             assert state != 1 and time.monotonic() - started < 8
     finally:
-        server.should_exit = True
-        thread.join(10)
         store.close()
