@@ -107,14 +107,7 @@ class Context:
         return value
 
     def number(self, name: str, default: int, low: int, high: int) -> int:
-        text = self.options.get(name, "").strip()
-        if not text:
-            return default
-        # A number of thousands of digits is a bad value too, not a crash in int().
-        if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
-            raise filters.bad_request(f"bad {name} {text[:40]!r}: expected a whole number from "
-                                      f"{low} to {high}", name)
-        return int(text)
+        return filters.whole_number(self.options, name, default, low, high)
 
 
 @dataclass(slots=True)

@@ -53,6 +53,19 @@ def bad_request(message: str, parameter: str | None = None) -> HttpError:
                      None if parameter is None else {"parameter": parameter})
 
 
+def whole_number(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """The parameter ``name`` as a whole number from ``low`` to ``high`` (``default`` when
+    it is absent or blank); anything else is a 400 that names the parameter."""
+    text = query.get(name, "").strip()
+    if not text:
+        return default
+    # A number of thousands of digits is a bad value too, not a crash in int().
+    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
+        raise bad_request(f"bad {name} {text[:40]!r}: expected a whole number from "
+                          f"{low} to {high}", name)
+    return int(text)
+
+
 def unknown_value(query: Any, path: str, exc: UnknownValue) -> HttpError:
     """A page's filter value that names nothing stored, as a 400 whose page offers the
     same URL with each of the nearest known values instead (did you mean …); ``query``

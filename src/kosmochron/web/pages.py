@@ -238,17 +238,6 @@ def twin(html_path: str, *json_paths: str,
     return decorate
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    text = request.query_params.get(name, "").strip()
-    if not text:
-        return default
-    # A number of thousands of digits is still a bad value, not a crash in int().
-    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
-        raise filters.bad_request(f"bad {name} {text[:40]!r}: expected a whole number from "
-                                  f"{low} to {high}", name)
-    return int(text)
-
-
 def stored_json(s: StoredEntry) -> dict[str, Any]:
     return {"id": s.id, "source": s.source, **entry_json(s.entry), "item_ids": s.item_ids}
 
@@ -552,8 +541,9 @@ def findings_page(request: Request, store: Store) -> Page:
                         {"parameter": "min_severity", "known": list(SEVERITIES)})
     report_ready(store)
     found = store.findings([rule] if rule else None, min_severity)
-    page = _int_param(request, "page", 1, 1, 10**6)
-    per_page = _int_param(request, "per_page", FINDINGS_PER_PAGE, 1, MAX_PER_PAGE * 5)
+    page = filters.whole_number(request.query_params, "page", 1, 1, 10**6)
+    per_page = filters.whole_number(request.query_params, "per_page", FINDINGS_PER_PAGE, 1,
+                                    MAX_PER_PAGE * 5)
     pages = max(1, math.ceil(len(found) / per_page))
     if page > pages:
         raise not_found(f"page {page} is past the last page ({pages})")
