@@ -378,43 +378,41 @@ def _error(error: HttpError) -> Response:
 @router.get("/charts/{name}.svg")
 def chart_svg(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
     """The chart as a standalone SVG file."""
-    try:
-        fig = _download(request, store, name)
-    except HttpError as error:
-        return _error(error)
-    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + fig.svg,
-                    media_type="image/svg+xml", headers=_attachment(f"kosmochron-{name}.svg"))
+    return _file(request, store, name, "svg")
 
 
 @router.get("/charts/{name}.json")
 def chart_json(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
     """The chart's data as a JSON list of records keyed by its table's columns."""
-    return _rows(request, store, name, "json")
+    return _file(request, store, name, "json")
 
 
 @router.get("/charts/{name}.ndjson")
 def chart_ndjson(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
     """The chart's data, one record per line."""
-    return _rows(request, store, name, "ndjson")
-
-
-def _rows(request: Request, store: Store, name: str, fmt: str) -> Response:
-    try:
-        fig = _download(request, store, name)
-    except HttpError as error:
-        return _error(error)
-    return downloads.respond(downloads.Table.of_records(name, fig.records(), fig.columns), fmt)
+    return _file(request, store, name, "ndjson")
 
 
 @router.get("/charts/{name}.csv")
 def chart_csv(request: Request, name: str, store: Store = Depends(get_store)) -> Response:  # noqa: B008
     """The chart's data, the rows of its table, as CSV."""
+    return _file(request, store, name, "csv")
+
+
+def _file(request: Request, store: Store, name: str, fmt: str) -> Response:
+    """The chart ``name`` as a download in ``fmt`` (svg, csv, json or ndjson), or the JSON
+    error of an unknown chart or a bad option."""
     try:
         fig = _download(request, store, name)
     except HttpError as error:
         return _error(error)
-    return Response(fig.csv(), media_type="text/csv; charset=utf-8",
-                    headers=_attachment(f"kosmochron-{name}.csv"))
+    if fmt == "svg":
+        return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + fig.svg,
+                        media_type="image/svg+xml", headers=_attachment(f"kosmochron-{name}.svg"))
+    if fmt == "csv":
+        return Response(fig.csv(), media_type="text/csv; charset=utf-8",
+                        headers=_attachment(f"kosmochron-{name}.csv"))
+    return downloads.respond(downloads.Table.of_records(name, fig.records(), fig.columns), fmt)
 
 
 @figure("timeline")
