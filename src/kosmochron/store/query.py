@@ -584,6 +584,16 @@ def _dimension(by: str) -> tuple[sa.ColumnElement[Any], list[tuple[sa.FromClause
     raise choice_error("statistic", by, STAT_DIMENSIONS)
 
 
+def grouping(by: str) -> tuple[sa.ColumnElement[Any], sa.FromClause]:
+    """The grouping key for ``by`` and ``entries`` outer-joined to what it needs (a launch
+    without the value still counts, under the key None)."""
+    key, joins = _dimension(by)
+    base: sa.FromClause = entries
+    for table, condition in joins:
+        base = base.outerjoin(table, condition)
+    return key, base
+
+
 OUTCOME_DEFINITIONS = ("launch", "mission")
 
 
@@ -598,10 +608,7 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
     if definition not in OUTCOME_DEFINITIONS:
         raise QueryError(f"bad outcome definition {definition!r}: expected launch or mission")
     f = replace(f or LaunchFilter(), kind="launch")
-    key, joins = _dimension(by)
-    base: sa.FromClause = entries
-    for table, condition in joins:
-        base = base.outerjoin(table, condition)
+    key, base = grouping(by)
     filters = where(conn, f)
     if definition == "mission":
         return _mission_stats(key, base, filters, conn)

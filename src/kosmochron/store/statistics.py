@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from ..gcatcodes import STAGE_CAUSES, parse_fail_code
 from ..stats import NO_STAGE, LearningStep, current_streak, learning_curve, longest_streak
-from .query import LaunchFilter, QueryError, _dimension, where, year_of
+from .query import LaunchFilter, QueryError, grouping, where, year_of
 from .schema import entries, gcat_launches, gcat_sites, sites
 
 #: What cadence can stack by.
@@ -39,10 +39,7 @@ def sequences(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[
     """Each group's launch outcomes in launch order (undated launches last), groups by
     their first launch.  A launch without the grouping value is in the group ``(none)``."""
     f = replace(f or LaunchFilter(), kind="launch")
-    key, joins = _dimension(by)
-    base: sa.FromClause = entries
-    for table, condition in joins:
-        base = base.outerjoin(table, condition)
+    key, base = grouping(by)
     rows = conn.execute(sa.select(key, entries.c.date_start, entries.c.outcome)
                         .select_from(base).where(*where(conn, f))
                         .order_by(entries.c.date_start.asc().nulls_last(), entries.c.id))
@@ -127,10 +124,7 @@ def cadence(conn: Connection, by: str, f: LaunchFilter | None = None) -> list[Ca
     if by not in CADENCE_GROUPS:
         raise QueryError(f"bad cadence group {by!r}: expected one of {', '.join(CADENCE_GROUPS)}")
     f = replace(f or LaunchFilter(), kind="launch")
-    key, joins = _dimension(by)
-    base: sa.FromClause = entries
-    for table, condition in joins:
-        base = base.outerjoin(table, condition)
+    key, base = grouping(by)
     year = year_of(entries.c.date_start)
     rows = conn.execute(
         sa.select(year, key, sa.func.count(),
