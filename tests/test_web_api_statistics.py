@@ -4,24 +4,15 @@ against the seed, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kosmochron.stats import jeffreys_interval
-from kosmochron.store import Store
-from kosmochron.web import create_app
 
-pytest_plugins = ["db_support"]
+pytest_plugins = ["db_support", "web_support"]
 API = "/api/v1"
-
-
-@pytest.fixture(scope="module")
-def client(seeded: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store=seeded)) as test_client:
-        yield test_client
 
 
 def ok(client: TestClient, path: str, **params: Any) -> Any:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,8 @@ from kosmochron.store import Store
 from kosmochron.tables import LAUNCH_COLUMNS, PAYLOAD_COLUMNS, names
 from kosmochron.web import create_app
 
-pytest_plugins = ["db_support"]
+pytest_plugins = ["db_support", "web_support"]
 API = "/api/v1"
-
-
-@pytest.fixture(scope="module")
-def client(seeded: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store=seeded)) as c:
-        yield c
 
 
 def download(client: TestClient, url: str, fmt: str) -> str:

@@ -7,23 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kosmochron.store import Store
-from kosmochron.web import create_app
 from kosmochron.web.figures import FIGURES, selection_words
 
-pytest_plugins = ["db_support"]
+pytest_plugins = ["db_support", "web_support"]
 NS = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def client(seeded: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store=seeded)) as test_client:
-        yield test_client
 
 
 def rows(client: TestClient, name: str, **params: str) -> list[dict[str, str]]:

@@ -4,22 +4,12 @@ as links (did you mean), a known value matching nothing an empty page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kosmochron.store import Store
-from kosmochron.web import create_app
-
-pytest_plugins = ["db_support"]
-
-
-@pytest.fixture(scope="module")
-def client(seeded: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store=seeded)) as c:
-        yield c
+pytest_plugins = ["db_support", "web_support"]
 
 
 def _json(client: TestClient, url: str, status: int = 200) -> Any:
