@@ -206,3 +206,13 @@ def test_every_command_into_a_closed_pipe_exits_quietly_subprocess(
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0
     assert stderr == b""
+
+
+def test_ingest_of_a_missing_file_says_so_plainly(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    """The message every command gives a file it cannot read: one line, nothing wrapped
+    in a usage box (a long path once split "no such file" over two lines)."""
+    missing = tmp_path / ("a-long-folder-name-" * 4) / "missing.txt"
+    status, _, err = cli(capsys, "ingest", missing, "--db", str(tmp_path / "k.db"))
+    assert (status, err) == (2, f"{missing}: error: no such file\n")
+    assert not (tmp_path / "k.db").exists()  # refused before any database is opened

@@ -149,15 +149,21 @@ class MinSeverity(StrEnum):
 
 # -- input and output ------------------------------------------------------------
 
-def open_streams(files: list[Path] | None, encoding: str) -> list[ChronologyStream]:
-    """The streams to read, checked before any output starts: every file exists and
-    is readable, and the encoding is known (making a stream opens nothing yet)."""
+def require_files(files: list[Path] | None) -> None:
+    """SourceError (status 2, ``PATH: error: ...``) unless every file exists and is
+    readable: checked before any output starts or any database is opened."""
     for path in files or []:
         if not path.is_file():
             what = "is a directory, not a file" if path.is_dir() else "no such file"
             raise SourceError(f"{path}: error: {what}")
         if not os.access(path, os.R_OK):
             raise SourceError(f"{path}: error: cannot read: permission denied")
+
+
+def open_streams(files: list[Path] | None, encoding: str) -> list[ChronologyStream]:
+    """The streams to read, checked before any output starts: every file exists and
+    is readable, and the encoding is known (making a stream opens nothing yet)."""
+    require_files(files)
     try:
         return [open_stream(p, encoding) for p in files] if files else [open_stream(None, encoding)]
     except SourceError as exc:  # an unknown encoding: no file to name

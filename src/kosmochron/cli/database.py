@@ -60,6 +60,7 @@ from .common import (
     literal,
     out_console,
     progress_bar,
+    require_files,
     write_csv,
     write_json,
     write_json_list,
@@ -86,9 +87,7 @@ def ingest(
 ) -> None:
     """Store chronology files: one transaction per file; unchanged files are skipped,
     edited ones replace their old version."""
-    for path in files or []:
-        if not path.is_file():
-            raise typer.BadParameter(f"{path}: no such file", param_hint="FILES")
+    require_files(files)
     errors = 0
     with open_store(db, seed_if_empty=False) as store:
         targets: list[Path | None] = list(files) if files else [None]

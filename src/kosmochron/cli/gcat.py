@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..gcat import GCAT_CITATION, GCAT_LICENCE
 from ..store import open_store
 from ..tables import RECONCILE_COLUMNS, reconcile_rows
-from .common import Db, err_console, visible, write_csv, write_json
+from .common import Db, err_console, require_files, visible, write_csv, write_json
 
 ATTRIBUTION = f"{GCAT_CITATION}, {GCAT_LICENCE}"
 
@@ -52,9 +52,7 @@ def import_gcat(
 ) -> None:
     """Load GCAT (J. McDowell, planet4589.org, CC-BY 4.0) in one transaction: its launches
     become launches of every view, linked to the stored chronologies' launches."""
-    for path in files or []:
-        if not path.is_file():
-            raise typer.BadParameter(f"{path}: no such file", param_hint="FILES")
+    require_files(files)
     from ..store.gcat_import import bundled_files
 
     targets: list[Any] = list(files) if files else bundled_files()
