@@ -4,12 +4,14 @@ Ctrl-C, leaves nothing half-written.  Every test runs on SQLite and on PostgreSQ
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +22,7 @@ from db_support import (
     SEED_LAUNCHES,
     SEED_NAME,
     SEED_TEXT,
+    TABLES,
     no_orphans,
     orphans,
     row_counts,
@@ -29,11 +32,22 @@ from db_support import (
 )
 from kosmochron.model import Diagnostic
 from kosmochron.source import SourceError
-from kosmochron.store import Store, open_store
+from kosmochron.store import Store, StoreError, open_store
 from kosmochron.store.ingest import BATCH_ENTRIES, Progress
 from kosmochron.store.schema import diagnostics, entries, items, sources
 
 pytest_plugins = ["db_support"]
+
+INGEST = importlib.import_module("kosmochron.store.ingest")
+
+
+@pytest.fixture(params=["here", "aside"])
+def parsed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where a file is parsed: in the ingesting process, or in a forked one that sends
+    the rows (what files from :data:`PARSE_ASIDE_MIN_BYTES` get)."""
+    aside = request.param == "aside"
+    monkeypatch.setattr(INGEST, "PARSE_ASIDE_MIN_BYTES", 0 if aside else 1 << 62)
+    return str(request.param)
 
 #: Three entries, with words and names that occur nowhere in the seed.
 SMALL = """Small Chronology
@@ -129,7 +143,8 @@ def test_reingesting_an_unchanged_file_changes_nothing(store: Store, tmp_path: P
     assert relative.status == "unchanged" and relative.source_id == added.source_id
 
 
-def test_an_edited_file_replaces_its_old_version(store: Store, tmp_path: Path) -> None:
+def test_an_edited_file_replaces_its_old_version(store: Store, tmp_path: Path,
+                                                 parsed: str) -> None:
     path = write_text(tmp_path / "small.txt", SMALL)
     [added] = store.ingest([path])
     old_ids = entry_ids(store, added.path)
@@ -201,7 +216,8 @@ def test_each_file_is_its_own_transaction(store: Store, tmp_path: Path) -> None:
     assert store.count() == SEED_LAUNCHES + 3
 
 
-def test_progress_reports_bytes_and_entries(store: Store, tmp_path: Path) -> None:
+def test_progress_reports_bytes_and_entries(store: Store, tmp_path: Path,
+                                            parsed: str) -> None:
     path = write_text(tmp_path / "big.txt", shifted_seed(100))
     calls: list[tuple[int, int]] = []
     [result] = store.ingest([path], progress=lambda b, n: calls.append((b, n)))
@@ -219,7 +235,8 @@ def test_progress_reports_bytes_and_entries(store: Store, tmp_path: Path) -> Non
 # -- diagnostics -----------------------------------------------------------------
 
 
-def test_diagnostics_are_stored_with_their_spans(store: Store, tmp_path: Path) -> None:
+def test_diagnostics_are_stored_with_their_spans(store: Store, tmp_path: Path,
+                                                 parsed: str) -> None:
     path = write_text(tmp_path / "bad.txt", BAD_MASS)
     [result] = store.ingest([path])
     message = ("bad Mass value '9x0 kg': expected a quantity like '4,650 kg (10,250 lb)'; "
@@ -270,7 +287,7 @@ def test_replacing_a_file_replaces_its_diagnostics(store: Store, tmp_path: Path)
 @pytest.mark.parametrize("exc", [KeyboardInterrupt(), Interrupt("disk on fire")],
                          ids=["KeyboardInterrupt", "exception"])
 def test_an_interrupted_ingest_is_rolled_back(store: Store, tmp_path: Path,
-                                              exc: BaseException) -> None:
+                                              exc: BaseException, parsed: str) -> None:
     before, index_before = row_counts(store), search_index_rows(store)
     path = write_text(tmp_path / "big.txt", shifted_seed(100))
     calls, progress = raise_on_progress(exc)
@@ -380,3 +397,75 @@ def test_the_seed_copy_and_the_seed_are_separate_sources(store: Store, tmp_path:
     assert [e["name"] for e in store.entities("family")] == ["Proton", "R-7"]
     with open_store(store.settings.url) as reopened:
         assert reopened.count() == 2 * SEED_LAUNCHES
+
+
+# -- parsed in a process of its own --------------------------------------------------
+
+
+def stored_rows(store: Store, source_id: int) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but ``sources`` (whose rows say when), in id order,
+    with the source's own id as "this" and no serial ids (PostgreSQL's sequences give
+    each ingest new ones; the ids ingest assigns itself are kept)."""
+    def row(table: sa.Table, values: sa.Row[Any]) -> tuple[object, ...]:
+        return tuple("this" if column.name == "source_id" and value == source_id else value
+                     for column, value in zip(table.columns, values, strict=True)
+                     if not (table.name == "diagnostics" and column.name == "id"))
+
+    with store.engine.connect() as conn:
+        return {name: [row(table, values) for values in conn.execute(
+                    sa.select(table).order_by(*table.primary_key.columns)).all()]
+                for name, table in TABLES.items() if name != "sources"}
+
+
+def test_a_file_parsed_aside_is_stored_as_one_parsed_here(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows, ids, diagnostics (with their entries), the search index and the source's
+    counts are the same whichever process parsed the file."""
+    text = ("Mixed\n\nText between the title and the entries.\n\n" + shifted_seed(3)
+            + BAD_MASS.split("\n", 2)[2] + "\nloose words at the end\x00 with a NUL\n")
+    path = write_text(tmp_path / "mixed.txt", text)
+    found = {}
+    for where, threshold in (("here", 1 << 62), ("aside", 0)):
+        monkeypatch.setattr(INGEST, "PARSE_ASIDE_MIN_BYTES", threshold)
+        [result] = store.ingest([path])
+        assert result.status == "added"
+        found[where] = (stored_rows(store, result.source_id), search_index_rows(store),
+                        result.errors, result.entries, result.items, result.diagnostics,
+                        {**(source_row(store, result.path) or {}), "ingested_at": None,
+                         "id": None},
+                        store.render_source(path))
+        assert store.remove_source(path)
+    assert found["aside"] == found["here"]
+    rows, _, errors, *_ = found["here"]
+    assert errors >= 1 and any(row[1] is not None for row in rows["diagnostics"])
+
+
+def test_a_bad_byte_found_aside_is_the_same_error(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = row_counts(store)
+    path = tmp_path / "bad-byte.txt"
+    path.write_bytes(shifted_seed(200).encode() + b"1999 May 1 - . Launch Site: Ba\xffkonur.\n")
+    errors = []
+    for threshold in (1 << 62, 0):
+        monkeypatch.setattr(INGEST, "PARSE_ASIDE_MIN_BYTES", threshold)
+        with pytest.raises(SourceError) as caught:
+            store.ingest([path])
+        errors.append(str(caught.value))
+        assert row_counts(store) == before
+    assert errors[0] == errors[1] and "byte 0xff" in errors[0]
+
+
+def test_a_parsing_process_that_dies_stores_nothing(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = row_counts(store)
+    path = write_text(tmp_path / "big.txt", shifted_seed(200))
+    monkeypatch.setattr(INGEST, "PARSE_ASIDE_MIN_BYTES", 0)
+
+    def die(*args: object) -> None:  # runs in the forked child only
+        os._exit(3)
+
+    monkeypatch.setattr(INGEST._Batch, "add_entry", die)
+    with pytest.raises(StoreError, match=r"big\.txt: error: the process working on it ended "
+                       r"unexpectedly \(exit code 3\); nothing was stored"):
+        store.ingest([path])
+    assert row_counts(store) == before and no_orphans(store)

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from itertools import repeat
@@ -39,6 +40,11 @@ class SourceDecodeError(SourceError):
             f"{path}:{line}:{column}: error: byte 0x{byte:02x} at byte offset {offset} is not "
             f"valid {encoding}; if the file uses another encoding, pass it with --encoding "
             "(e.g. --encoding latin-1)")
+
+    def __reduce__(self) -> tuple[type[SourceDecodeError], tuple[str, str, int, int, int, int]]:
+        # Pickled whole (an ingest parses in a process of its own and sends it back).
+        return (SourceDecodeError,
+                (self.path, self.encoding, self.offset, self.line, self.column, self.byte))
 
     @property
     def diagnostic(self) -> Diagnostic:
@@ -286,6 +292,29 @@ class ChronologyStream:
     @property
     def diagnostics(self) -> DiagnosticLog:
         return self.state.diagnostics
+
+    def end(self) -> StreamEnd:
+        """What the stream knows once read to its end, without the stream (to send
+        back from a process that parsed the file for another)."""
+        return StreamEnd(self.source, self.diagnostics, self.reader.bytes_read)
+
+    def adopt(self, end: StreamEnd) -> None:
+        """Take the end of this same file read by another stream (in another process)
+        as if this one had read it."""
+        self._source = end.source
+        self.state.diagnostics = end.diagnostics
+        self.state.title = end.source.title
+        self.reader.bom = end.source.bom
+        self.reader.bytes_read = end.bytes_read
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEnd:
+    """A stream read to its end: its source, its diagnostics, the bytes it read."""
+
+    source: Source
+    diagnostics: DiagnosticLog
+    bytes_read: int
 
 
 def open_stream(path: str | Path | None = None, encoding: str = "utf-8") -> ChronologyStream:

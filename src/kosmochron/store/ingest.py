@@ -27,12 +27,12 @@ from sqlalchemy.engine import Connection
 from ..gcatcodes import launch_tag_of_piece
 from ..model import Cospar, Diagnostic, Distance, Entry, Mass
 from ..render import render_entry
-from ..source import SEED_NAME, ChronologyStream, open_stream
+from ..source import SEED_NAME, ChronologyStream, StreamEnd, open_stream
 from ..suggest import fold
 from . import crosswalk, merge, search
 from .db import BulkWriter, StoreError
 from .packing import pack
-from .pipeline import Job, WriteBehind
+from .pipeline import ProducedAside, WriteBehind, can_fork
 from .query import reparse
 from .rawtext import NUL, clean, escape
 from .schema import ENTITY_TABLES, diagnostics, entries, items, source_texts, sources
@@ -215,29 +215,54 @@ class _Batch:
                 cospar_launch(cospar.kind, cospar.gcat, cospar.text)
                 if isinstance(cospar, Cospar) else None, fold(item.name)))
 
-    def take(self, writer: BulkWriter) -> Job:
-        """The writing of the rows gathered so far (the entities first: the rows refer
-        to them), for :class:`~.pipeline.WriteBehind`; the batch starts afresh."""
-        named = [(ids.table, ids.pending) for ids in self.entity.values()]
+    def take(self) -> _Rows:
+        """The rows gathered so far (the batch starts afresh)."""
+        named = [(kind, ids.pending) for kind, ids in self.entity.items()]
         for ids in self.entity.values():
             ids.pending = []
-        texts, rows, item_rows = self.texts, self.entries, self.items
+        rows = _Rows(named, self.texts, self.entries, self.items)
         self.texts, self.entries, self.items = [], [], []
+        return rows
 
-        def write() -> None:
-            for table, pending in named:
-                writer.insert(table, ("id", "name", "slug"), pending)
-            writer.insert(source_texts, ("source_id", "seq", "line", "raw"), texts)
-            # Packed here, in the writing thread: zlib works without the interpreter's
-            # lock, so it overlaps the parsing of the next batch.
-            writer.insert(entries, ENTRY_COLUMNS,
-                          [(*row[:_RAW], pack(row[_RAW]), *row[_RAW + 1:]) for row in rows])
-            if item_rows:  # searchable as soon as written, while the next batch is parsed
-                first, last = item_rows[0][0], item_rows[-1][0]
-                writer.insert(items, ITEM_COLUMNS, item_rows)
-                search.index_items(writer.conn, first, last)
 
-        return write
+@dataclass(slots=True)
+class _Rows:
+    """One batch's rows, plain tuples (so another process can build them): the new
+    entities by kind, the text between entries, the entries and the items; with how
+    far the file had been read and how many entries and items so far."""
+
+    named: list[tuple[str, list[tuple[int, str, str]]]]
+    texts: list[tuple[Any, ...]]
+    entries: list[tuple[Any, ...]]
+    items: list[tuple[Any, ...]]
+    packed: bool = False
+    bytes_read: int = 0
+    entry_count: int = 0
+    item_count: int = 0
+    #: A whole batch, not the rest at the end (progress is told after whole ones).
+    whole: bool = False
+
+    def pack(self) -> _Rows:
+        """The entries' text packed (:mod:`.packing`), once."""
+        if not self.packed:
+            self.entries = [(*row[:_RAW], pack(row[_RAW]), *row[_RAW + 1:])
+                            for row in self.entries]
+            self.packed = True
+        return self
+
+
+def _write_rows(writer: BulkWriter, rows: _Rows) -> None:
+    """Write a batch (the entities first: the rows refer to them).  Packed here when
+    the parsing is in this process: this runs in the writing thread, and zlib works
+    without the interpreter's lock, so it overlaps the parsing of the next batch."""
+    for kind, pending in rows.named:
+        writer.insert(ENTITY_TABLES[kind], ("id", "name", "slug"), pending)
+    writer.insert(source_texts, ("source_id", "seq", "line", "raw"), rows.texts)
+    writer.insert(entries, ENTRY_COLUMNS, rows.pack().entries)
+    if rows.items:  # searchable as soon as written, while the next batch is parsed
+        first, last = rows.items[0][0], rows.items[-1][0]
+        writer.insert(items, ITEM_COLUMNS, rows.items)
+        search.index_items(writer.conn, first, last)
 
 
 def _lock(conn: Connection) -> None:
@@ -280,30 +305,85 @@ def _fix_sequences(conn: Connection) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
 
 
+def _batches(stream: ChronologyStream, batch: _Batch) -> Iterator[_Rows]:
+    """The stream's rows, a batch every :data:`BATCH_ENTRIES` entries and the rest at
+    the end, each with the counts so far."""
+    source_id, display = batch.source_id, stream.reader.display
+    entry_count = item_count = 0
+    for seq, node in enumerate(stream):
+        if isinstance(node, Entry):
+            batch.add_entry(node, seq, display)
+            entry_count += 1
+            item_count += len(node.items)
+            if entry_count % BATCH_ENTRIES == 0:
+                yield _counted(batch.take(), stream, entry_count, item_count, whole=True)
+        else:
+            batch.texts.append((source_id, seq, node.line, escape(node.raw)))
+    yield _counted(batch.take(), stream, entry_count, item_count, whole=False)
+
+
+def _counted(rows: _Rows, stream: ChronologyStream, entry_count: int, item_count: int,
+             whole: bool) -> _Rows:
+    rows.bytes_read, rows.entry_count, rows.item_count, rows.whole = \
+        stream.reader.bytes_read, entry_count, item_count, whole
+    return rows
+
+
+def _entry_ids(stream: ChronologyStream, batch: _Batch) -> list[int | None]:
+    """The entry of each of the stream's diagnostics (None: outside any entry)."""
+    return [batch.entry_of.get(id(d)) for d in stream.diagnostics]
+
+
+def _parse_here(stream: ChronologyStream, batch: _Batch, writer: BulkWriter,
+                progress: Progress | None) -> tuple[_Rows, list[int | None]]:
+    """Parse in this thread while a thread of its own writes a batch behind."""
+    last = _Rows([], [], [], [])
+    with WriteBehind() as behind:
+        for last in _batches(stream, batch):
+            behind.submit(partial(_write_rows, writer, last))
+            if progress and last.whole:  # told once written, in the writing thread
+                behind.submit(partial(progress, last.bytes_read, last.entry_count))
+    return last, _entry_ids(stream, batch)
+
+
+def _parse_aside(stream: ChronologyStream, batch: _Batch, writer: BulkWriter,
+                 progress: Progress | None) -> tuple[_Rows, list[int | None]]:
+    """Parse, build and pack the rows in a forked process while this one writes them:
+    on two cores the parsing and the database's work overlap (in one process the
+    sqlite3 module holds the interpreter's lock while it binds each row)."""
+    def produce(send: Callable[[_Rows], None]) -> tuple[StreamEnd, list[int | None]]:
+        for rows in _batches(stream, batch):
+            send(rows)
+        return stream.end(), _entry_ids(stream, batch)
+
+    last = _Rows([], [], [], [])
+    with ProducedAside(stream.reader.display, produce) as aside, WriteBehind() as behind:
+        for last in aside:
+            behind.submit(partial(_write_rows, writer, last))
+            if progress and last.whole:
+                behind.submit(partial(progress, last.bytes_read, last.entry_count))
+        end, entry_ids = aside.result
+    stream.adopt(end)
+    return last, entry_ids
+
+
+#: Files from this size are parsed in a process of their own (where processes fork).
+PARSE_ASIDE_MIN_BYTES = 4 << 20
+
+
 def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResult,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, aside: bool) -> None:
     """Write the stream's entries, items, text between them and diagnostics in batches."""
     source_id = result.source_id
     writer = BulkWriter(conn)
     batch = _Batch(conn, source_id, dates_as_text=conn.dialect.name == "sqlite")
-    with WriteBehind() as behind:  # the rows of a batch are written as the next is parsed
-        for seq, node in enumerate(stream):
-            if isinstance(node, Entry):
-                batch.add_entry(node, seq, stream.reader.display)
-                result.entries += 1
-                result.items += len(node.items)
-                if result.entries % BATCH_ENTRIES == 0:
-                    behind.submit(batch.take(writer))
-                    if progress:  # told once the batch is written, in the writing thread
-                        behind.submit(partial(progress, stream.reader.bytes_read,
-                                              result.entries))
-            else:
-                batch.texts.append((source_id, seq, node.line, escape(node.raw)))
-        behind.submit(batch.take(writer))
+    parse = _parse_aside if aside else _parse_here
+    last, entry_ids = parse(stream, batch, writer, progress)
+    result.entries, result.items = last.entry_count, last.item_count
     if progress:
         progress(stream.reader.bytes_read, result.entries)
-    diag_rows = [(source_id, batch.entry_of.get(id(d)), d.severity, d.line, d.column,
-                  clean(d.message)) for d in stream.diagnostics]
+    diag_rows = [(source_id, entry_id, d.severity, d.line, d.column, clean(d.message))
+                 for d, entry_id in zip(stream.diagnostics, entry_ids, strict=True)]
     writer.insert(diagnostics, DIAGNOSTIC_COLUMNS, diag_rows)
 
 
@@ -368,17 +448,20 @@ def ingest(conn: Connection, path: str | Path | None = None, encoding: str = "ut
     """Ingest one file (the bundled seed when ``path`` is None) inside ``conn``'s
     transaction; the caller commits."""
     stream = open_stream(path, encoding)
-    if path is not None and Path(path).is_file() \
-            and Path(path).stat().st_size > MAX_SOURCE_BYTES:
+    size = Path(path).stat().st_size if path is not None and Path(path).is_file() else 0
+    if size > MAX_SOURCE_BYTES:
         raise StoreError(f"{path}: error: the file is over 2 GiB, more than one source can "
                          "be; split it into several files")
-    return ingest_stream(conn, source_identity(path), stream, progress)
+    aside = size >= PARSE_ASIDE_MIN_BYTES and can_fork()
+    return ingest_stream(conn, source_identity(path), stream, progress, aside=aside)
 
 
 def ingest_stream(conn: Connection, identity: str, stream: ChronologyStream,
-                  progress: Progress | None = None, sha: str | None = None) -> IngestResult:
+                  progress: Progress | None = None, sha: str | None = None,
+                  aside: bool = False) -> IngestResult:
     """Ingest a chronology stream as the source ``identity`` (unchanged if its hash,
-    or ``sha``, is the stored one; else replacing the stored version)."""
+    or ``sha``, is the stored one; else replacing the stored version); ``aside``: parse
+    it in a process of its own (see :func:`_parse_aside`)."""
     started = time.perf_counter()
     sha = sha or stream.reader.file_sha256()
     _lock(conn)
@@ -394,7 +477,7 @@ def ingest_stream(conn: Connection, identity: str, stream: ChronologyStream,
         ingested_at=dt.datetime.now(dt.UTC)).returning(sources.c.id)).scalar_one()
     result = IngestResult(identity, "replaced" if old else "added", source_id)
     with _bulk_load(conn, stream):
-        _store_nodes(conn, stream, result, progress)
+        _store_nodes(conn, stream, result, progress, aside)
     _finish_source(conn, stream, result)
     result.seconds = time.perf_counter() - started
     return result
