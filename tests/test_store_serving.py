@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from sqlalchemy import event as sa_event
 
 from conftest import fixture_path
 from db_support import write_text
@@ -177,3 +178,22 @@ def test_every_stored_entry_serves_the_files_own_export(store: Store, tmp_path: 
             for reader in (store, served):
                 got = reader.launches_json(f, order="id")
                 assert [g.body for g in got] == expected
+
+
+def test_statistics_asked_with_and_without_kind_are_one_answer(
+        both: tuple[Store, Store]) -> None:
+    """A page asks the statistics of its selection, its figures the same with
+    ``kind="launch"`` (statistics count launches either way): one scan, not two."""
+    plain, served = both
+    asked: list[str] = []
+    sa_event.listen(served.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: asked.append(statement))
+    first = served.stats("decade", LaunchFilter(program="Mars"))
+    scans = len(asked)
+    assert served.stats("decade", LaunchFilter(program="Mars", kind="launch")) == first
+    assert served.failed_stages(LaunchFilter(program="Mars")) == \
+        plain.failed_stages(LaunchFilter(program="Mars", kind="launch"))
+    served.failed_stages(LaunchFilter(program="Mars", kind="launch"))
+    grouped = [s for s in asked[scans:] if "GROUP BY" in s]  # not the name and version checks
+    assert len(grouped) == 1 and "failed_stage" in grouped[0]
+    assert first == plain.stats("decade", LaunchFilter(program="Mars", kind="event"))

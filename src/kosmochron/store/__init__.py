@@ -484,7 +484,7 @@ class Store:
         then ``launches`` counts the linked payloads.  ``streaks`` adds each group's
         longest run of successes (launch outcomes only)."""
         f = filter or LaunchFilter.from_options(**options)
-        rows = list(self._remember("stats", (by, definition, f.key()),
+        rows = list(self._remember("stats", (by, definition, f.launches_key()),
                                    lambda conn: query.stats(conn, by, f, definition)))
         if not streaks or definition != "launch":
             return rows
@@ -496,7 +496,7 @@ class Store:
     def _sequences(self, by: str, f: LaunchFilter) -> list[statistics.Sequence]:
         """Each group's outcomes in launch order (kept while serving: streaks and
         learning curves of one selection share them)."""
-        return self._remember("sequences", (by, f.key()),
+        return self._remember("sequences", (by, f.launches_key()),
                               lambda conn: statistics.sequences(conn, by, f))
 
     def streaks(self, by: str, filter: LaunchFilter | None = None) -> list[StreakRow]:
@@ -511,26 +511,26 @@ class Store:
     def cadence(self, by: str, filter: LaunchFilter | None = None) -> list[CadenceCell]:
         """Launches and failures per year and group (family, nation, site …)."""
         f = filter or LaunchFilter()
-        return list(self._remember("cadence", (by, f.key()),
+        return list(self._remember("cadence", (by, f.launches_key()),
                                    lambda conn: statistics.cadence(conn, by, f)))
 
     def failures_by_stage(self, filter: LaunchFilter | None = None) -> list[FailureCount]:
         """Failed launches by stage (and cause, where the record gives one)."""
         f = filter or LaunchFilter()
-        return list(self._remember("failure-stages", f.key(),
+        return list(self._remember("failure-stages", f.launches_key(),
                                    lambda conn: statistics.failures_by_stage(conn, f)))
 
     def site_points(self, filter: LaunchFilter | None = None) -> tuple[list[SitePoint], int]:
         """Launch sites with coordinates (GCAT's) and their launches, and how many
         launches have no site with coordinates."""
         f = filter or LaunchFilter()
-        points, unplaced = self._remember("site-points", f.key(),
+        points, unplaced = self._remember("site-points", f.launches_key(),
                                           lambda conn: statistics.site_points(conn, f))
         return list(points), unplaced
 
     def failed_stages(self, filter: LaunchFilter | None = None, **options: Any) -> dict[str, int]:
         f = filter or LaunchFilter.from_options(**options)
-        return dict(self._remember("stages", f.key(),
+        return dict(self._remember("stages", f.launches_key(),
                                    lambda conn: query.failed_stage_breakdown(conn, f)))
 
     def entities(self, kind: str) -> list[dict[str, Any]]:

@@ -161,6 +161,12 @@ class LaunchFilter:
         """The filter as a hashable value (for keeping answers per filter)."""
         return tuple(getattr(self, f.name) for f in fields(self))
 
+    def launches_key(self) -> tuple[Any, ...]:
+        """:meth:`key` for answers that count launches whatever ``kind`` says (the
+        statistics): a page and its figures asking with and without ``kind`` share
+        one answer rather than scan the same launches twice."""
+        return replace(self, kind="launch").key()
+
     @classmethod
     def from_options(cls, **options: Any) -> LaunchFilter:
         """Build from keyword options, parsing ``date_from``/``date_to`` text."""
@@ -335,9 +341,14 @@ def _counted(ids: Any, f: LaunchFilter) -> Any:
         return ids
     hit = ids.subquery()
     other = entries.alias("told_by")
-    return sa.union(sa.select(hit.c[0]),
-                    sa.select(other.c.merged_into).where(other.c.id.in_(sa.select(hit.c[0])),
-                                                         other.c.merged_into.is_not(None)))
+    # UNION ALL (membership needs no duplicates removed: UNION sorted 100,000 ids), and
+    # the few merged entries found by their index and then looked up in ``ids`` (the
+    # ``+ 0`` keeps SQLite from instead looking every id of ``ids`` up in entries): a
+    # filter over every launch of the 100,000-launch corpus took 90-130 ms, now 37 ms.
+    return sa.union_all(sa.select(hit.c[0]),
+                        sa.select(other.c.merged_into).where(
+                            other.c.merged_into.is_not(None),
+                            (other.c.id + 0).in_(sa.select(hit.c[0]))))
 
 
 @dataclass(slots=True)
@@ -613,24 +624,28 @@ def stats(conn: Connection, by: str, f: LaunchFilter | None = None,
     if definition == "mission":
         return _mission_stats(key, base, filters, conn)
     scored = gcat_launches.alias("scored")
-    grouped = conn.execute(
-        sa.select(key.label("key"), sa.func.count().label("n"),
-                  sa.func.count().filter(entries.c.outcome == "failure").label("failures"),
-                  sa.func.sum(launch_score(scored)).label("score"))
-        .select_from(base.outerjoin(scored, scored.c.entry_id == entries.c.id))
-        .where(*filters).group_by(key).order_by(key.asc().nulls_last())).all()
-    stages: dict[str, dict[str, int]] = {}
-    for k, stage, n in conn.execute(
-            sa.select(key, entries.c.failed_stage, sa.func.count()).select_from(base)
-            .where(*filters, entries.c.failed_stage.is_not(None))
-            .group_by(key, entries.c.failed_stage)):
-        stages.setdefault(str(k), {})[stage] = n
+    # One scan, by group and failed stage (a scan of a big selection is most of the
+    # cost), summed per group here.
+    groups: dict[Any, list[Any]] = {}  # key -> [n, failures, score, {stage: n}]
+    for k, stage, n, failures, score in conn.execute(
+            sa.select(key.label("key"), entries.c.failed_stage, sa.func.count(),
+                      sa.func.count().filter(entries.c.outcome == "failure"),
+                      sa.func.sum(launch_score(scored)))
+            .select_from(base.outerjoin(scored, scored.c.entry_id == entries.c.id))
+            .where(*filters).group_by(key, entries.c.failed_stage)):
+        group = groups.setdefault(k, [0, 0, None, {}])
+        group[0] += n
+        group[1] += failures
+        if score is not None:
+            group[2] = (group[2] or 0.0) + float(score)
+        if stage is not None:
+            group[3][stage] = n
     rows = []
-    for k, n, failures, score in grouped:
-        label = "(none)" if k is None else str(k)
-        by_stage = dict(sorted(stages.get(str(k), {}).items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(StatRow.from_counts(label, n, failures, by_stage,
-                                        None if score is None else float(score)))
+    for k in sorted(groups, key=lambda k: (k is None, k)):
+        n, failures, score, stages = groups[k]
+        by_stage = dict(sorted(stages.items(), key=lambda kv: (-kv[1], kv[0])))
+        rows.append(StatRow.from_counts("(none)" if k is None else str(k), n, failures,
+                                        by_stage, score))
     return rows
 
 
