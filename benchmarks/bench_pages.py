@@ -109,10 +109,11 @@ def first_view(db: Path, page: str) -> dict[str, float]:
             ready = time.perf_counter() - start
         status, first, size = get(server.base + path)
         _, kept, _ = get(server.base + path)
-        if status != 200:
-            raise SystemExit(f"{path}: HTTP {status}")
+        # A first view that fails (503 too_slow: past the request's database budget) is
+        # a figure too: the page a first visitor gets is an error.
         return {"first_ms": first * 1000, "kept_ms": kept * 1000, "kb": size / 1000,
-                "baseline_ms": server.baseline * 1000, "ready_s": ready}
+                "baseline_ms": server.baseline * 1000, "ready_s": ready,
+                "failed": float(status != 200)}
     finally:
         server.close()
 
@@ -161,12 +162,15 @@ def main() -> int:
         figures["pages"][page] = {key: round(statistics.median(r[key] for r in found), 1)
                                   for key in found[0]}
         figures["pages"][page]["all_first_ms"] = [round(r["first_ms"]) for r in found]
+        figures["pages"][page]["failed"] = sum(int(r["failed"]) for r in found)
     if args.json:
         print(json.dumps(figures))
         return 0
     print(f"{'page':32} {'first ms':>9} {'kept ms':>8} {'KB':>6} {'baseline':>9}  target")
     for page, f in figures["pages"].items():
-        ok = "met" if f["first_ms"] <= target else "MISSED"
+        ok = "met" if f["first_ms"] <= target and not f["failed"] else "MISSED"
+        if f["failed"]:
+            ok += f" ({f['failed']} of {args.repeat} first views not 200)"
         print(f"{page:32} {f['first_ms']:9.0f} {f['kept_ms']:8.1f} {f['kb']:6.0f} "
               f"{f['baseline_ms']:9.1f}  {ok}")
     print("load average", figures["load_average"])

@@ -483,3 +483,30 @@ def test_stats_count_launches_without_the_value_under_none(vague: tuple[Store, s
 def test_a_bad_statistic_is_a_query_error(seeded: Store) -> None:
     with pytest.raises(QueryError, match="bad statistic 'colour'"):
         seeded.stats("colour")
+
+
+def test_rows_picked_by_id_are_read_from_their_ids(tmp_path: Path) -> None:
+    """Entries and items chosen by id are joined to their sources so that the ids drive
+    the query: SQLite once read such a join from the one source and every entry of it,
+    seeking each entry's items among 1,635 ids (7.9 s on 100,000 launches)."""
+    import sqlalchemy as sa
+
+    from corpus_support import corpus_text
+    from kosmochron.store import open_store
+    from kosmochron.store.schema import entries, items, items_with_sources, sources, with_sources
+
+    path = write_text(tmp_path / "corpus.txt", corpus_text(600))
+    with open_store(str(tmp_path / "k.sqlite3"), seed_if_empty=False) as store:
+        store.ingest([path])
+        with store.engine.connect() as conn:
+            item_ids = list(conn.execute(sa.select(items.c.id).limit(400)).scalars())
+            entry_ids = list(conn.execute(sa.select(entries.c.id).limit(400)).scalars())
+            for query, first in (
+                    (sa.select(items.c.id, sources.c.path).select_from(items_with_sources())
+                     .where(items.c.id.in_(item_ids)), "items"),
+                    (sa.select(entries.c.id, sources.c.path).select_from(with_sources(entries))
+                     .where(entries.c.id.in_(entry_ids)), "entries")):
+                sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+                plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+                assert plan[0].split()[:2] in (["SEARCH", first], ["SCAN", first]), plan
+                assert len(conn.execute(query).all()) == 400

@@ -27,7 +27,7 @@ from ..model import Entry
 from ..reconcile import failure_days, item_tags, launch_tag, match
 from .query import QueryError, reparse
 from .schema import GCAT_SOURCE as GCAT_SOURCE  # the source it links others to
-from .schema import entries, items, launch_links, settings, sources
+from .schema import entries, items, launch_links, settings, sources, with_sources
 from .search import SearchHit
 
 Prefer = Literal["gcat", "astronautix"]
@@ -204,7 +204,7 @@ def siblings(conn: Connection, entry_id: int) -> list[dict[str, object]]:
                                                  .where(launch_links.c.entry_id.in_(ids)))}
     rows = conn.execute(sa.select(entries.c.id, entries.c.kind, entries.c.merged_into,
                                   entries.c.line, entries.c.raw, sources.c.path)
-                        .join(sources, sources.c.id == entries.c.source_id)
+                        .select_from(with_sources(entries))
                         .where(entries.c.id.in_(ids)).order_by(entries.c.id))
     out = []
     for r in rows:

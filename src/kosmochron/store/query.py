@@ -47,6 +47,7 @@ from .schema import (
     sources,
     states,
     vehicles,
+    with_sources,
 )
 
 #: Undated entries come last either way, on SQLite as on PostgreSQL.
@@ -409,7 +410,7 @@ def rows_by_id(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, int
         return []
     found = {row[0]: (row[0], row[1], row[2], row[3]) for row in conn.execute(
         sa.select(entries.c.id, sources.c.path, entries.c.line, entries.c.raw)
-        .join(sources, sources.c.id == entries.c.source_id)
+        .select_from(with_sources(entries))
         .where(entries.c.id.in_(list(ids))))}
     return [found[i] for i in ids if i in found]
 

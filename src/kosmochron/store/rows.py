@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from . import browse, dumps
-from .schema import ENTITY_TABLES, entries, items, sources
+from .schema import ENTITY_TABLES, entries, items, sources, with_sources
 
 #: Entries per batch (and per round trip).
 BATCH = 500
@@ -79,7 +79,7 @@ def summaries(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
         return []
     names = {kind: ENTITY_TABLES[kind].alias(f"s_{kind}")
              for kind in ("vehicle", "family", "site", "complex")}
-    base = entries.join(sources, sources.c.id == entries.c.source_id)
+    base = with_sources(entries)
     for kind, column in (("vehicle", entries.c.vehicle_id), ("family", entries.c.lv_family_id),
                          ("site", entries.c.site_id), ("complex", entries.c.complex_id)):
         base = base.outerjoin(names[kind], names[kind].c.id == column)

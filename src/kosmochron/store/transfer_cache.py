@@ -50,7 +50,16 @@ from ..events import Event, EventKind, Span, item_events
 from ..model import Entry, Item, Precision, VagueDate
 from ..targets import PLANET_NAMES, arrival_event, launch_time, no_transfer_reason, target_among
 from .query import QueryError, reparse
-from .schema import entries, events, items, programs, sources, spacecraft_types, transfer_cache
+from .schema import (
+    entries,
+    events,
+    items,
+    items_with_sources,
+    programs,
+    sources,
+    spacecraft_types,
+    transfer_cache,
+)
 from .twins import Account, accounts
 
 #: The ``transfer_cache`` key of the fingerprint of the rules the stored events were read with.
@@ -101,8 +110,7 @@ def _parsed(conn: Connection, item_ids: set[int]) -> dict[int, tuple[Entry, Item
     for r in conn.execute(
             sa.select(items.c.id, items.c.entry_id, items.c.seq, entries.c.raw, entries.c.line,
                       sources.c.path)
-            .join(entries, entries.c.id == items.c.entry_id)
-            .join(sources, sources.c.id == entries.c.source_id)
+            .select_from(items_with_sources())
             .where(items.c.id.in_(item_ids))):
         if r.entry_id not in parsed:
             parsed[r.entry_id] = reparse(r.raw, r.path, r.line)

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from ..model import carriers
 from ..values import cospar as read_cospar
-from .schema import GCAT_SOURCE, entries, items, launch_links, sources
+from .schema import GCAT_SOURCE, entries, items, items_with_sources, launch_links, sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +167,7 @@ def accounts(conn: Connection, item_ids: Iterable[int]) -> dict[int, list[Accoun
 def _describe(conn: Connection, item_ids: set[int]) -> dict[int, Account]:
     return {r.id: Account(r.id, r.entry_id, r.path, r.kind != "merged") for r in conn.execute(
         sa.select(items.c.id, items.c.entry_id, sources.c.path, entries.c.kind)
-        .join(entries, entries.c.id == items.c.entry_id)
-        .join(sources, sources.c.id == entries.c.source_id)
+        .select_from(items_with_sources())
         .where(items.c.id.in_(item_ids)))}
 
 
