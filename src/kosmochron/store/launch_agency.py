@@ -15,6 +15,7 @@ into it; a launch with payloads of two agencies counts for each).  Statistics, t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,7 +55,7 @@ def payload_agencies(*, own: bool = False) -> sa.Subquery:
             .subquery("payload_agencies"))
 
 
-def launch_agencies(agency_ids: sa.Select[Any] | None = None, *,
+def launch_agencies(agency_ids: sa.Select[Any] | Sequence[int] | None = None, *,
                     own: bool = False) -> sa.Subquery:
     """``(entry_id, agency_id)``: each entry's launching agency, else its payloads'
     agencies, as :func:`agency_dimension` groups them (written as three arms that each
