@@ -348,3 +348,67 @@ def test_gcats_own_launch_list_is_not_crosswalked_to_itself(store: Store) -> Non
     # compare and it says so), and none of them is a crosswalk in disguise.
     assert {f.rule for f in own} <= {"orbit-kepler", "date-decay", "failed-stage"}
     assert all("no period stated" in f.message for f in own if f.rule == "orbit-kepler")
+
+
+#: Opens argv[1], starts the background report, waits until it is checking in worker
+#: processes, then closes the store and exits as a server shutting down does.
+CLOSED_MID_CHECK = """
+import os, sys, time
+from kosmochron.store import open_store
+
+def stat(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+def children():
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and (s := stat(p)) and
+            s[1] == str(os.getpid()) and s[0] != "Z" and
+            b"resource_tracker" not in open(f"/proc/{p}/cmdline", "rb").read()]
+
+def alive(pids):
+    return [p for p in pids if (s := stat(p)) and s[0] != "Z"]
+
+store = open_store(sys.argv[1], seed_if_empty=False)
+store.findings_ready(0)
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    kids = children()
+    if len(kids) >= 2 and store.findings_progress()[0] > 0:
+        break
+    time.sleep(0.1)
+print(*kids, flush=True)
+store.close()
+print("closed", store.findings_progress()[0] < store.findings_progress()[1], flush=True)
+deadline = time.monotonic() + 1  # while this process lives: a server still serving
+while alive(kids) and time.monotonic() < deadline:
+    time.sleep(0.05)
+print("workers gone", not alive(kids), flush=True)
+"""
+
+
+def test_closing_a_store_mid_check_ends_its_workers(tmp_path: Path) -> None:
+    """A server shutting down stops the report's check: its worker processes end at
+    once and nothing is left registered (multiprocessing warned of 6 leaked semaphores
+    when a server was stopped mid-check)."""
+    import subprocess
+    import sys
+
+    from corpus_support import corpus_text
+    from kosmochron.store import open_store
+    from kosmochron.store.report import PARALLEL_FROM
+
+    path = write_text(tmp_path / "big.txt", corpus_text(2 * PARALLEL_FROM))  # a check of 4 s
+    url = str(tmp_path / "k.sqlite3")
+    with open_store(url, seed_if_empty=False) as store:
+        store.ingest([path])
+    done = subprocess.run([sys.executable, "-c", CLOSED_MID_CHECK, url], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    workers, closed, gone = done.stdout.splitlines()
+    assert len(workers.split()) >= 2  # the check ran in its worker processes
+    assert closed == "closed True"  # it was stopped, not finished
+    assert gone == "workers gone True"  # ended by the close, not by their parent's exit
+    assert "leaked" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -184,6 +184,8 @@ class Store:
                                 .where(gcat_files.c.kind == "launch")).first() is not None
 
     def close(self) -> None:
+        if self._report is not None:
+            self._report.close()  # a check in progress stops with its processes
         if self._watch is not None:
             self._watch.close()
         self.engine.dispose()

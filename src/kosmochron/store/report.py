@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..validate import Finding, check_entry, remember
+from .budget import QueryCancelled
 from .findings import check_stored, context_for, gcat_lookup, stored_entries
 from .schema import entries, sources
 
@@ -126,6 +127,18 @@ def _check_url(url: str, parts: list[Part]) -> list[Finding]:
         engine.dispose()
 
 
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now (3.11's pool can only wait for them)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
+
+
 class Report:
     """The whole chronology's findings, checked once per data version in the
     background (a thread that waits on the checking processes), so a page asks
@@ -142,6 +155,9 @@ class Report:
         self._running: tuple[str, threading.Event, list[BaseException]] | None = None
         #: (entries checked, entries in all) of the check running.
         self._progress: tuple[int, int] = (0, 0)
+        #: Set by :meth:`close`: a check in progress stops.
+        self._closing = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def _start(self, version: str) -> tuple[threading.Event, list[BaseException]]:
         with self._lock:
@@ -157,9 +173,18 @@ class Report:
                 finished.set()
                 return finished, errors
             self._progress = (0, self._count())
-        threading.Thread(target=self._check, args=(version, finished, errors), daemon=True,
-                         name="kosmochron-check").start()
+        self._thread = threading.Thread(target=self._check, args=(version, finished, errors),
+                                        daemon=True, name="kosmochron-check")
+        self._thread.start()
         return finished, errors
+
+    def close(self) -> None:
+        """Stop a check in progress (a server shutting down): its processes are ended and
+        its pool shut down before the interpreter exits, which would otherwise find the
+        pool's semaphores still registered and warn of them as leaked."""
+        self._closing.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
     def _count(self) -> int:
         """How many entries a check will check (known at once, for its progress)."""
@@ -203,7 +228,9 @@ class Report:
             futures: list[Future[list[Finding]]] = [pool.submit(_check_url, address, run)
                                                     for run in runs]
             while not all(f.done() for f in futures):
-                time.sleep(0.2)
+                if self._closing.wait(0.2):
+                    _end_workers(pool)
+                    raise QueryCancelled("shutdown", 0.0)
                 self._progress = (min(counter.value, total), total)
             found = [finding for future in futures for finding in future.result()]
         self._progress = (total, total)
