@@ -128,9 +128,9 @@ def _check_url(url: str, parts: list[Part]) -> list[Finding]:
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's worker processes now (3.11's pool can only wait for them)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
-    pool.shutdown(wait=False, cancel_futures=True)
+    """End a pool's worker processes now (3.11's pool can only wait for them); its
+    shutdown then finds them gone and returns at once."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
@@ -227,12 +227,20 @@ class Report:
                                  initargs=(counter, os.getpid())) as pool:
             futures: list[Future[list[Finding]]] = [pool.submit(_check_url, address, run)
                                                     for run in runs]
+            stopped = False
             while not all(f.done() for f in futures):
                 if self._closing.wait(0.2):
+                    stopped = True
                     _end_workers(pool)
-                    raise QueryCancelled("shutdown", 0.0)
+                    break
                 self._progress = (min(counter.value, total), total)
-            found = [finding for future in futures for finding in future.result()]
+            found = [] if stopped else \
+                [finding for future in futures for finding in future.result()]
+        # Nothing of the pool outlives it: an exception's frames would keep the counter
+        # (and its semaphore) alive until the interpreter's exit warned of it as leaked.
+        del counter, futures, pool
+        if stopped:
+            raise QueryCancelled("shutdown", 0.0)
         self._progress = (total, total)
         return found
 
