@@ -107,6 +107,16 @@ class ParseState:
         self.title: str | None = None
         self.done: list[Entry | Text] = []
 
+    def add_text(self, node: Text) -> None:
+        """A text line where it stands: after the open item, in the open entry's body, or
+        among the top-level lines not yet emitted."""
+        if self.item is not None:
+            self.item.tail.append(node)
+        elif self.entry is not None:
+            self.entry.body.append(node)
+        else:
+            self.loose.append(node)
+
     def close_entry(self) -> None:
         self.end_spill()
         if self.entry is not None:
@@ -147,13 +157,7 @@ Rule = Callable[[ParseState, str, str, int], bool]
 def rule_blank(state: ParseState, content: str, eol: str, line: int) -> bool:
     if content.strip():
         return False
-    node = Text("", line, 1, content + eol)
-    if state.item is not None:
-        state.item.tail.append(node)
-    elif state.entry is not None:
-        state.entry.body.append(node)
-    else:
-        state.loose.append(node)
+    state.add_text(Text("", line, 1, content + eol))
     return True
 
 
@@ -399,13 +403,7 @@ def _unusual_line(state: ParseState, content: str, eol: str, line: int) -> None:
     elif len(content) > LONG_LINE:
         state.error(line, 1, f"line of {len(content):,} characters (over {LONG_LINE:,}): kept "
                     "as text, not read for a header, a payload or fields", "warning")
-        node = Text(content, line, 1, content + eol)
-        if state.item is not None:
-            state.item.tail.append(node)
-        elif state.entry is not None:
-            state.entry.body.append(node)
-        else:
-            state.loose.append(node)
+        state.add_text(Text(content, line, 1, content + eol))
     else:
         for rule in RULES:
             if rule(state, content, eol, line):
