@@ -510,3 +510,43 @@ def test_rows_picked_by_id_are_read_from_their_ids(tmp_path: Path) -> None:
                 plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
                 assert plan[0].split()[:2] in (["SEARCH", first], ["SCAN", first]), plan
                 assert len(conn.execute(query).all()) == 400
+
+
+def test_facets_of_every_launch_read_each_values_own_index(tmp_path: Path) -> None:
+    """A facet over launches that nothing else narrows is counted from its own index
+    (which holds the kind), not by reading every launch's row found by its kind: SQLite
+    took ``kind = 'launch'`` for the most selective term (a vehicle facet of 100,000
+    launches: 182 ms, from the vehicle's index 7.5 ms), misled by the statistics of the
+    ingest's sampled ANALYZE, which this test writes as an ingest of 100,000 does."""
+    from sqlalchemy import event
+
+    from corpus_support import corpus_text
+    from kosmochron.store import open_store
+
+    path = write_text(tmp_path / "corpus.txt", corpus_text(300))
+    with open_store(str(tmp_path / "k.sqlite3"), seed_if_empty=False) as store:
+        store.ingest([path])
+        with store.engine.begin() as conn:  # the statistics an ingest of 100,000 leaves
+            for index, stat in conn.exec_driver_sql(
+                    "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'entries'").all():
+                sampled = " ".join(["100000"] + ["1001"] * (len(stat.split()) - 1))
+                conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?",
+                                     (sampled, index))
+            conn.exec_driver_sql("ANALYZE sqlite_schema")  # read them again
+        store.engine.dispose()
+        asked: list[tuple[str, Any]] = []
+        event.listen(store.engine, "before_cursor_execute",
+                     lambda conn, cursor, statement, parameters, *rest:
+                     asked.append((statement, parameters)))
+        for f in (LaunchFilter(), LaunchFilter(kind="launch")):
+            found = store.facets(["vehicle", "site", "family"], f)
+            assert sum(row["count"] for row in found["family"]) == store.count(f)
+        grouped = [(s, p) for s, p in asked if "GROUP BY" in s]
+        assert len(grouped) == 6
+        with store.engine.connect() as conn:
+            for statement, parameters in grouped:
+                plan = " / ".join(row[3] for row in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statement}", parameters))
+                assert "COVERING INDEX ix_entries_" in plan and "(kind=?)" not in plan, plan
+        # Narrowed by something else, the planner chooses by that as before.
+        assert store.facets(["vehicle"], LaunchFilter(family="Proton"))["vehicle"]

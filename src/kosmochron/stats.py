@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,19 +82,34 @@ def beta_cdf(x: float, a: float, b: float) -> float:
     return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
 
 
+_NORMAL = statistics.NormalDist()
+
+
 def beta_quantile(q: float, a: float, b: float) -> float:
-    """The ``q`` quantile of Beta(a, b), by bisection to 1e-12 (each step halves the
-    bracket, so 45 steps always suffice: no Newton step can run away)."""
+    """The ``q`` quantile of Beta(a, b): Newton's steps on the CDF from a normal guess, each
+    kept inside the bracket the steps so far have found (a step that would leave it
+    bisects it instead, so none can run away).  Six or so steps where bisection to
+    1e-12 took 40, each an incomplete beta: a statistics page's intervals on the GCAT
+    world record cost 260 ms to compute by bisection."""
     low, high = 0.0, 1.0
+    log_norm = _log_beta(a, b)
+    mean, n = a / (a + b), a + b
+    spread = math.sqrt(mean * (1 - mean) / (n + 1))  # a normal guess first
+    x = min(max(mean + _NORMAL.inv_cdf(q) * spread, 1e-9), 1 - 1e-9)
     for _ in range(200):
-        mid = (low + high) / 2
-        if beta_cdf(mid, a, b) < q:
-            low = mid
+        error = beta_cdf(x, a, b) - q
+        if error < 0:
+            low = x
         else:
-            high = mid
-        if high - low < 1e-12:
-            break
-    return (low + high) / 2
+            high = x
+        log_density = (a - 1) * math.log(x) + (b - 1) * math.log1p(-x) - log_norm
+        step = x - error / math.exp(log_density) if -700 < log_density < 700 else high
+        if not low < step < high:
+            step = (low + high) / 2
+        if abs(step - x) < 1e-14 or high - low < 1e-12:
+            return step
+        x = step
+    return x
 
 
 @functools.lru_cache(maxsize=4096)

@@ -50,6 +50,10 @@ _ENTRY_ENTITY = {"family": "lv_family_id", "vehicle": "vehicle_id",
 _ITEM_ENTITY = {"program": "program_id", "nation": "nation_id"}
 #: The agency of a launch is its launching agency, else its payloads' (launch_agency.py).
 _AGENCY = "agency"
+#: Aliases made once (a new alias builds a proxy of every column on each call).
+_FACET_ITEMS = items.alias("facet_items")
+_PAYLOAD_NAMES = {kind: ENTITY_TABLES[kind].alias(f"{kind}_e") for kind in
+                  ("nation", "agency", "program", "type")}
 
 
 def version(conn: Connection) -> str:
@@ -70,6 +74,7 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
     if unknown:
         raise choice_error("facet", unknown[0], FACETS)
     clauses = where(conn, f)
+    by_entity = where(conn, f, by_kind=False)  # each entity's index holds the kind
     result: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         query: sa.Select[Any]
@@ -80,7 +85,7 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
             if name in _ENTRY_ENTITY:
                 column = getattr(entries.c, _ENTRY_ENTITY[name])
                 counted = (sa.select(column.label("key_id"), sa.func.count().label("n"))
-                           .where(column.is_not(None), *clauses).group_by(column))
+                           .where(column.is_not(None), *by_entity).group_by(column))
             elif name == _AGENCY:
                 launched = launch_agencies(own=bool(f.source))
                 counted = (sa.select(launched.c.agency_id.label("key_id"),
@@ -89,13 +94,13 @@ def facets(conn: Connection, f: LaunchFilter, names: list[str],
                                                       entries.c.id == launched.c.entry_id))
                            .where(*clauses).group_by(launched.c.agency_id))
             else:  # (an alias: the filter's own subqueries of items stay uncorrelated)
-                payloads = items.alias("facet_items")
+                payloads = _FACET_ITEMS
                 column = getattr(payloads.c, _ITEM_ENTITY[name])
                 counted = (sa.select(column.label("key_id"),
                                      sa.func.count(sa.distinct(payloads.c.entry_id)).label("n"))
                            .select_from(payloads.join(entries,
                                                       entries.c.id == payloads.c.entry_id))
-                           .where(column.is_not(None), *clauses).group_by(column))
+                           .where(column.is_not(None), *by_entity).group_by(column))
             kept = counted.subquery()
             rows = conn.execute(sa.select(table.c.name, table.c.slug, kept.c.n)
                                 .select_from(kept.join(table, table.c.id == kept.c.key_id))
@@ -124,8 +129,7 @@ PAYLOAD_COLUMNS = ("id", "entry_id", "seq", "line", "name", "payload", "mass_kg"
 
 
 def payload_select() -> sa.Select[Any]:
-    names = {kind: ENTITY_TABLES[kind].alias(f"{kind}_e") for kind in
-             ("nation", "agency", "program", "type")}
+    names = _PAYLOAD_NAMES
     base = items.join(entries, entries.c.id == items.c.entry_id)
     for kind, column in (("nation", items.c.nation_id), ("agency", items.c.agency_id),
                          ("program", items.c.program_id), ("type", items.c.type_id)):

@@ -27,6 +27,10 @@ BATCH = 500
 
 T = TypeVar("T")
 
+#: Aliases made once (a new alias builds a proxy of each column on every call).
+_ROW_NAMES = {kind: ENTITY_TABLES[kind].alias(f"s_{kind}")
+              for kind in ("vehicle", "family", "site", "complex")}
+
 
 def batches(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
@@ -77,8 +81,7 @@ def summaries(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     ids, and a designator (its first payload's as written, else the launch's)."""
     if not ids:
         return []
-    names = {kind: ENTITY_TABLES[kind].alias(f"s_{kind}")
-             for kind in ("vehicle", "family", "site", "complex")}
+    names = _ROW_NAMES
     base = with_sources(entries)
     for kind, column in (("vehicle", entries.c.vehicle_id), ("family", entries.c.lv_family_id),
                          ("site", entries.c.site_id), ("complex", entries.c.complex_id)):

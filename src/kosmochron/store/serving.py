@@ -91,6 +91,10 @@ class _Lru:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def has(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)
 

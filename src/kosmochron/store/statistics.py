@@ -22,6 +22,9 @@ from ..stats import NO_STAGE, LearningStep, current_streak, learning_curve, long
 from .query import LaunchFilter, QueryError, grouping, where, year_of
 from .schema import entries, gcat_launches, gcat_sites, sites
 
+#: Aliases made once (a new alias builds a proxy of every column on each call).
+_FAILED = gcat_launches.alias("failed")
+_PLACED = gcat_launches.alias("placed")
 #: What cadence can stack by.
 CADENCE_GROUPS = ("state", "family", "nation", "site", "vehicle", "agency", "program")
 
@@ -173,7 +176,7 @@ def failures_by_stage(conn: Connection, f: LaunchFilter | None = None) -> list[F
     """Failed launches per failed stage and cause (GCAT's failure codes decoded, where
     the launch has one), stages in order: numbered stages first, then the other codes."""
     f = replace(f or LaunchFilter(), kind="launch")
-    gcat = gcat_launches.alias("failed")
+    gcat = _FAILED
     rows = conn.execute(
         sa.select(entries.c.failed_stage, gcat.c.fail_code, sa.func.count())
         .select_from(entries.outerjoin(gcat, gcat.c.entry_id == entries.c.id))
@@ -209,7 +212,7 @@ def site_points(conn: Connection, f: LaunchFilter | None = None) -> tuple[list[S
     """Every launch site with coordinates and its matching launches, busiest first, and
     how many matching launches have no site with coordinates (not on the map)."""
     f = replace(f or LaunchFilter(), kind="launch")
-    gcat = gcat_launches.alias("placed")
+    gcat = _PLACED
     base = (entries.join(sites, sites.c.id == entries.c.site_id)
             .join(gcat, gcat.c.entry_id == entries.c.id)
             .join(gcat_sites, gcat_sites.c.code == gcat.c.site))

@@ -31,7 +31,7 @@ from ..tables import csv_chunks
 from . import downloads, filters, timelines
 from .cadence_charts import Cell, cadence_svg
 from .chartkit import count
-from .map import SitePoint, site_map_svg
+from .map import MAP_WIDTHS, SitePoint, site_map_svg
 from .reliability_charts import RateItem, Step, count_rows_svg, learning_svg, reliability_svg
 from .state import HttpError, get_store
 
@@ -302,7 +302,8 @@ def site_map(ctx: Context) -> Figure:
     notes = [f"{count(unplaced)} launch{'es' if unplaced != 1 else ''} at sites without "
              "coordinates are not on the map."] if unplaced else []
     svg = site_map_svg(drawn, title=f"Launch sites: {ctx.words}", notes=notes,
-                       width=400 if small else 560, labels=1 if small else 10,
+                       width=MAP_WIDTHS[0] if small else MAP_WIDTHS[1],
+                       labels=1 if small else 10,
                        ident="site-map")
     return Figure("map", "Launch sites", svg,
                   "Each circle is a launch site at GCAT's coordinates, its area proportional "

@@ -45,6 +45,9 @@ def equal_earth(lon: float, lat: float) -> tuple[float, float]:
     return x, y
 
 
+#: The widths the pages draw the site map at (a site's own page, the others), which
+#: the server's warm-up projects the land for.
+MAP_WIDTHS = (400, 560)
 #: The projected sphere's half width and half height.
 X_MAX, Y_MAX = equal_earth(180, 0)[0], equal_earth(0, 90)[1]
 

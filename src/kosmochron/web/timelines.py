@@ -75,6 +75,11 @@ def timeline(store: Store, url: Callable[[str, dict[str, Any] | None], str],
              params: dict[str, str], current: StoredEntry | None = None) -> Timeline:
     """The timeline of the entries matching ``f``; ``params`` are the page's selection,
     which a bar of a binned timeline narrows to its family and year."""
+    if store.count(f) > TIMELINE_POINTS:  # (kept by the page's list) then perhaps binned:
+        bins = store.timeline_bins(f)     # no need to fetch 1,001 rows to learn it
+        if sum(row["count"] for row in bins) > TIMELINE_POINTS:
+            return _binned(store, url, f, title=title, params=params, current=current,
+                           counted=bins)
     rows = store.timeline(f, limit=TIMELINE_POINTS + 1)
     if not dense(rows):
         current_id = current.id if current else None
@@ -86,9 +91,10 @@ def timeline(store: Store, url: Callable[[str, dict[str, Any] | None], str],
 
 
 def _binned(store: Store, url: Callable[[str, dict[str, Any] | None], str], f: LaunchFilter,
-            *, title: str, params: dict[str, str], current: StoredEntry | None) -> Timeline:
+            *, title: str, params: dict[str, str], current: StoredEntry | None,
+            counted: list[dict[str, Any]] | None = None) -> Timeline:
     cells: dict[tuple[int, str | None], list[int]] = {}
-    for row in store.timeline_bins(f):
+    for row in store.timeline_bins(f) if counted is None else counted:
         tally = cells.setdefault((row["year"], row["family"]), [0, 0, 0])
         tally[{"success": 0, "failure": 1}.get(row["outcome"] or "", 2)] += row["count"]
     totals: Counter[str | None] = Counter()

@@ -1,16 +1,22 @@
 """What ``kosmochron serve`` prepares in the background as it starts, so that no
 visitor's first page waits for it: the interplanetary-transfer machinery (importing
 numba, lamberthub and skyfield, and loading the compiled Lambert solver from numba's
-cache is seconds the first launch page with a porkchop would otherwise pay).
+cache is seconds the first launch page with a porkchop would otherwise pay), and the
+world map's land outline at the sizes pages draw it (100 ms to project, the same for
+every map).  Then everything the start-up built is moved out of the garbage
+collector's sight (``gc.freeze``): otherwise a collection of the oldest objects,
+every few hundred milliseconds of a busy first minute, walked all of them (40 ms each,
+half the work of a first view of the GCAT world record's home page).
 
 Only the server runner asks for it (``WARM_VAR``); apps built for tests start cold.
-The warm-up computes nothing that is kept: answers are still computed on request.
+The warm-up computes nothing of the data: answers are still computed on request.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import threading
 
@@ -19,11 +25,19 @@ WARM_VAR = "KOSMOCHRON_WARM_UP"
 
 
 def warm_up() -> None:
-    """Import the transfer machinery and run it once (in this thread)."""
+    """Import the transfer machinery and run it once, draw the map's land, then freeze
+    what start-up built (in this thread)."""
     with contextlib.suppress(Exception):  # a warm-up that fails costs only its time
         from ..transfers import porkchop
 
         porkchop(dt.date(1971, 5, 19), "Mars", window_days=2, n_departure=3, n_arrival=3)
+    with contextlib.suppress(Exception):
+        from .map import MAP_WIDTHS, site_map_svg
+
+        for width in MAP_WIDTHS:
+            site_map_svg([], title="", width=width)
+    gc.collect()
+    gc.freeze()
 
 
 def start() -> None:
