@@ -469,3 +469,27 @@ def test_a_parsing_process_that_dies_stores_nothing(
                        r"unexpectedly \(exit code 3\); nothing was stored"):
         store.ingest([path])
     assert row_counts(store) == before and no_orphans(store)
+
+
+def test_search_documents_of_a_file_parsed_aside_are_the_sqls(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file parsed aside is searchable as one parsed here.  On PostgreSQL its items'
+    search documents are computed by a connection of their own while the rows are
+    copied (``SearchDocuments``): each must be exactly the document the SQL computes
+    from the stored row, the launch's failure text included."""
+    from kosmochron.store.search import PG_DOCUMENT
+
+    monkeypatch.setattr(INGEST, "PARSE_ASIDE_MIN_BYTES", 0)
+    path = write_text(tmp_path / "aside.txt", shifted_seed(2 * BATCH_ENTRIES // 21 + 2))
+    [result] = store.ingest([path])
+    assert result.items > BATCH_ENTRIES  # more than one batch
+    assert {h.name for h in store.search("Spectrum")} >= {"Mars 3"}
+    assert store.search("exploded")  # a failure's words, found through its payloads
+    if store.dialect == "postgresql":
+        with store.engine.connect() as conn:
+            documents, differ = conn.exec_driver_sql(
+                "SELECT count(*), count(*) FILTER (WHERE item_search.document "
+                f"IS DISTINCT FROM ({PG_DOCUMENT})) FROM item_search "
+                "JOIN items ON items.id = item_search.item_id "
+                "JOIN entries ON entries.id = items.entry_id").one()
+        assert (documents, differ) == (SEED_ITEMS + result.items, 0)

@@ -15,6 +15,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -124,6 +125,7 @@ ITEM_COLUMNS = ("id", "entry_id", "seq", "line", "end_line", "name", "payload", 
                 "cospar_gcat", "apogee_km", "perigee_km", "inclination_deg", "period_min",
                 "duration_days", "summary", "narrative", "cospar_launch", "name_key")
 _RAW = ENTRY_COLUMNS.index("raw")
+_FAILURE = ENTRY_COLUMNS.index("failure")
 DIAGNOSTIC_COLUMNS = ("source_id", "entry_id", "severity", "line", "column", "message")
 
 
@@ -251,10 +253,13 @@ class _Rows:
         return self
 
 
-def _write_rows(writer: BulkWriter, rows: _Rows) -> None:
+def _write_rows(writer: BulkWriter, rows: _Rows,
+                documents: Future[list[tuple[int, str]]] | None = None) -> None:
     """Write a batch (the entities first: the rows refer to them).  Packed here when
     the parsing is in this process: this runs in the writing thread, and zlib works
-    without the interpreter's lock, so it overlaps the parsing of the next batch."""
+    without the interpreter's lock, so it overlaps the parsing of the next batch.
+    ``documents``: the items' search documents, being computed elsewhere
+    (:class:`~.search.SearchDocuments`), else they are computed here."""
     for kind, pending in rows.named:
         writer.insert(ENTITY_TABLES[kind], ("id", "name", "slug"), pending)
     writer.insert(source_texts, ("source_id", "seq", "line", "raw"), rows.texts)
@@ -262,7 +267,19 @@ def _write_rows(writer: BulkWriter, rows: _Rows) -> None:
     if rows.items:  # searchable as soon as written, while the next batch is parsed
         first, last = rows.items[0][0], rows.items[-1][0]
         writer.insert(items, ITEM_COLUMNS, rows.items)
-        search.index_items(writer.conn, first, last)
+        if documents is None:
+            search.index_items(writer.conn, first, last)
+        else:
+            writer.insert(search.ITEM_SEARCH, ("item_id", "document"), documents.result())
+
+
+def _documents(documents: search.SearchDocuments | None,
+               rows: _Rows) -> Future[list[tuple[int, str]]] | None:
+    """Start on a batch's search documents, if another connection computes them."""
+    if documents is None or not rows.items:
+        return None
+    return documents.submit(rows.items, {row[0]: row[_FAILURE] for row in rows.entries},
+                            ITEM_COLUMNS)
 
 
 def _lock(conn: Connection) -> None:
@@ -347,10 +364,14 @@ def _parse_here(stream: ChronologyStream, batch: _Batch, writer: BulkWriter,
 
 
 def _parse_aside(stream: ChronologyStream, batch: _Batch, writer: BulkWriter,
-                 progress: Progress | None) -> tuple[_Rows, list[int | None]]:
+                 progress: Progress | None,
+                 documents: search.SearchDocuments | None = None
+                 ) -> tuple[_Rows, list[int | None]]:
     """Parse, build and pack the rows in a forked process while this one writes them:
     on two cores the parsing and the database's work overlap (in one process the
-    sqlite3 module holds the interpreter's lock while it binds each row)."""
+    sqlite3 module holds the interpreter's lock while it binds each row); on
+    PostgreSQL ``documents`` computes the search documents in a server process of
+    their own."""
     def produce(send: Callable[[_Rows], None]) -> tuple[StreamEnd, list[int | None]]:
         for rows in _batches(stream, batch):
             send(rows)
@@ -359,7 +380,7 @@ def _parse_aside(stream: ChronologyStream, batch: _Batch, writer: BulkWriter,
     last = _Rows([], [], [], [])
     with ProducedAside(stream.reader.display, produce) as aside, WriteBehind() as behind:
         for last in aside:
-            behind.submit(partial(_write_rows, writer, last))
+            behind.submit(partial(_write_rows, writer, last, _documents(documents, last)))
             if progress and last.whole:
                 behind.submit(partial(progress, last.bytes_read, last.entry_count))
         end, entry_ids = aside.result
@@ -377,8 +398,16 @@ def _store_nodes(conn: Connection, stream: ChronologyStream, result: IngestResul
     source_id = result.source_id
     writer = BulkWriter(conn)
     batch = _Batch(conn, source_id, dates_as_text=conn.dialect.name == "sqlite")
-    parse = _parse_aside if aside else _parse_here
-    last, entry_ids = parse(stream, batch, writer, progress)
+    if not aside:
+        last, entry_ids = _parse_here(stream, batch, writer, progress)
+    elif conn.dialect.name == "postgresql":
+        documents = search.SearchDocuments(conn.engine)
+        try:
+            last, entry_ids = _parse_aside(stream, batch, writer, progress, documents)
+        finally:
+            documents.close()
+    else:
+        last, entry_ids = _parse_aside(stream, batch, writer, progress)
     result.entries, result.items = last.entry_count, last.item_count
     if progress:
         progress(stream.reader.bytes_read, result.entries)
