@@ -113,7 +113,7 @@ def _lifespan(settings: Settings | None, store: Store | None,
         built = await run_in_threadpool(Store.from_settings, chosen)
         built.serve()  # keep answers between requests until the data changes
         app.state.store = built
-        warmup.start()  # `kosmochron serve`: the transfer machinery, in the background
+        warmup.start(app.router.routes)  # `kosmochron serve`: in the background
         try:
             yield
         finally:
