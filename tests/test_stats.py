@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 from kosmochron.stats import (
     Rate,
     Streak,
-    beta_cdf,
-    beta_quantile,
     current_streak,
     describe_failed_stage,
     jeffreys_interval,
@@ -63,17 +61,6 @@ def test_jeffreys_holds_the_rate_and_is_symmetric(successes: int, failures: int)
         mirror = jeffreys_interval(failures, n)
         assert mirror[0] == pytest.approx(1 - high, abs=1e-9)
         assert mirror[1] == pytest.approx(1 - low, abs=1e-9)
-
-
-@given(st.floats(0.5, 300), st.floats(0.5, 300), st.floats(0.001, 0.999))
-def test_beta_quantile_inverts_the_cdf(a: float, b: float, q: float) -> None:
-    x = beta_quantile(q, a, b)
-    assert beta_cdf(x, a, b) == pytest.approx(q, abs=1e-7)
-
-
-def test_beta_cdf_of_the_uniform_is_the_identity() -> None:
-    for x in (0.0, 0.1, 0.5, 0.93, 1.0):
-        assert beta_cdf(x, 1, 1) == pytest.approx(x)
 
 
 def test_rate_carries_both_intervals() -> None:

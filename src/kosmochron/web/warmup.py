@@ -1,13 +1,14 @@
 """What ``kosmochron serve`` prepares in the background as it starts, so that no
 visitor's first page waits for it: FastAPI's routes (built on the first request that
-reaches each router), the interplanetary-transfer machinery (importing
-numba, lamberthub and skyfield, and loading the compiled Lambert solver from numba's
-cache is seconds the first launch page with a porkchop would otherwise pay), and the
-world map's land outline at the sizes pages draw it (100 ms to project, the same for
-every map).  Then everything the start-up built is moved out of the garbage
-collector's sight (``gc.freeze``): otherwise a collection of the oldest objects,
-every few hundred milliseconds of a busy first minute, walked all of them (40 ms each,
-half the work of a first view of the GCAT world record's home page).
+reaches each router), the interplanetary-transfer machinery (importing numba,
+lamberthub and skyfield, and loading the compiled Lambert solver from numba's cache is
+seconds the first launch page with a porkchop would otherwise pay), SciPy's Beta
+quantiles (the statistics' intervals), and the world map's land outline at the sizes
+pages draw it (100 ms to project, the same for every map).  Then everything the
+start-up built is moved out of the garbage collector's sight (``gc.freeze``):
+otherwise a collection of the oldest objects, every few hundred milliseconds of a busy
+first minute, walked all of them (40 ms each, half the work of a first view of the GCAT
+world record's home page).
 
 Only the server runner asks for it (``WARM_VAR``); apps built for tests start cold.
 The warm-up computes nothing of the data: answers are still computed on request.
@@ -53,6 +54,10 @@ def warm_up(routes: Iterable[Any] = ()) -> None:
         from ..transfers import porkchop
 
         porkchop(dt.date(1971, 5, 19), "Mars", window_days=2, n_departure=3, n_arrival=3)
+    with contextlib.suppress(Exception):
+        from ..stats import jeffreys_interval
+
+        jeffreys_interval(1, 2)  # imports SciPy's Beta quantiles (0.3 s)
     with contextlib.suppress(Exception):
         from .map import MAP_WIDTHS, site_map_svg
 
