@@ -18,7 +18,7 @@ from kosmochron.store import Store
 from kosmochron.store.findings import check_one, check_stored, gcat_lookup, stored_entries
 from kosmochron.store.report import check_run, plan
 from kosmochron.store.schema import entries, items, sources
-from kosmochron.validate import Finding, check_entries
+from kosmochron.validate import RULE_IDS, Finding, check_entries
 
 pytest_plugins = ["db_support"]
 
@@ -197,6 +197,29 @@ def test_the_report_is_checked_once_per_data_version_in_the_background(
     assert store.findings_ready(wait=60)
     again = store.findings()
     assert len(again) == 2 * len(first), "the copy is checked in its own context"
+
+
+def test_the_reports_counts_and_pages_are_its_findings(store: Store) -> None:
+    """A report page shows how many findings each rule has (counted once, as the report
+    is finished) and one page of them: the same as counting and slicing every finding
+    the same filters keep."""
+    store.import_gcat_files(GCAT_FILES)
+    assert store.findings_ready(wait=60)
+    every = store.findings()
+    assert len({f.severity for f in every}) >= 2 and len({f.rule for f in every}) >= 3
+    families = sorted({RULE_IDS[f.rule] for f in every if f.rule in RULE_IDS})
+    for rules in (None, [every[0].rule], [every[-1].rule, "no-such-rule"], families[:1]):
+        for severity in ("info", "warning", "error"):
+            found = store.findings(rules, severity)
+            counted: dict[str, dict[str, int]] = {}
+            for f in found:
+                counted.setdefault(f.rule, {}).setdefault(f.severity, 0)
+                counted[f.rule][f.severity] += 1
+            assert store.finding_counts(rules, severity) == counted
+            for offset, limit in ((0, 3), (2, 5), (max(0, len(found) - 1), 10),
+                                  (len(found) + 5, 1)):
+                assert store.findings(rules, severity, offset=offset, limit=limit) == \
+                    found[offset:offset + limit]
 
 
 def test_a_big_report_is_prepared_while_requests_are_told_to_come_back(

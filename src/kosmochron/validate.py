@@ -856,14 +856,20 @@ def check_entries(entries: Iterable[Entry], source: str, gcat: GcatLookup | None
 def select(findings: Iterable[Finding], rules: Iterable[str] | None = None,
            min_severity: Severity = "info") -> Iterator[Finding]:
     """Keep the findings of the given rule ids (or families) at or above a severity."""
+    keep = chooser(rules, min_severity)
+    return (f for f in findings if keep(f.rule, f.severity))
+
+
+def chooser(rules: Iterable[str] | None = None,
+            min_severity: str = "info") -> Callable[[str, str], bool]:
+    """Whether a finding of (rule, severity) is one :func:`select` keeps."""
     wanted = set(rules or [])
-    floor = SEVERITIES.index(min_severity)
-    for f in findings:
-        if SEVERITIES.index(f.severity) < floor:
-            continue
-        if wanted and f.rule not in wanted and RULE_IDS.get(f.rule) not in wanted:
-            continue
-        yield f
+    severities = set(SEVERITIES[SEVERITIES.index(min_severity):])
+
+    def keep(rule: str, severity: str) -> bool:
+        return severity in severities and (not wanted or rule in wanted
+                                           or RULE_IDS.get(rule) in wanted)
+    return keep
 
 
 def _finite(x: float) -> bool:

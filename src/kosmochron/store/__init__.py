@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import functools
+import itertools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -588,14 +589,17 @@ class Store:
     # -- validation ----------------------------------------------------------
 
     def findings(self, rules: list[str] | None = None, min_severity: str = "info",
-                 entry_id: int | None = None) -> list[Finding]:
+                 entry_id: int | None = None, *, offset: int = 0,
+                 limit: int | None = None) -> list[Finding]:
         """The validation findings on the stored chronology (see
         :mod:`kosmochron.validate`), filtered by rule id or family, severity and launch
-        (``entry_id`` and every other entry that tells its launch)."""
+        (``entry_id`` and every other entry that tells its launch); ``offset`` and
+        ``limit``: one page of them."""
         from ..validate import SEVERITIES, select
 
         if min_severity not in SEVERITIES:
             raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
+        end = None if limit is None else offset + limit
         if entry_id is not None:
             # One launch's page must not check all 100,000 entries first.  A launch two
             # sources tell has the findings of both (each says its source).
@@ -604,9 +608,28 @@ class Store:
 
             with self.engine.connect() as conn:
                 return [f for told in launch_entries(conn, entry_id)
-                        for f in select(check_one(conn, told), rules, min_severity)]
-        return list(select(self._findings_report().findings(self.version()), rules,
-                           min_severity))
+                        for f in select(check_one(conn, told), rules, min_severity)
+                        ][offset:end]
+        found = self._findings_report().findings(self.version())
+        if not rules and min_severity == "info":
+            return found[offset:end]
+        return list(itertools.islice(select(found, rules, min_severity), offset, end))
+
+    def finding_counts(self, rules: list[str] | None = None,
+                       min_severity: str = "info") -> dict[str, dict[str, int]]:
+        """How many findings on the whole stored chronology each rule has at each severity
+        (only those :meth:`findings` lists with the same filters; counted once per
+        report, not per request)."""
+        from ..validate import SEVERITIES, chooser
+
+        if min_severity not in SEVERITIES:
+            raise QueryError(f"bad severity {min_severity!r}: expected info, warning or error")
+        keep = chooser(rules, min_severity)
+        counts: dict[str, dict[str, int]] = {}
+        for (rule, severity), n in self._findings_report().counts(self.version()).items():
+            if keep(rule, severity):
+                counts.setdefault(rule, {})[severity] = n
+        return counts
 
     def check_all(self) -> Iterator[Finding]:
         """Every finding on the stored chronology, checked afresh and streamed source by

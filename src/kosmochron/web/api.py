@@ -365,18 +365,26 @@ def findings(request: Request, store: StoreDep, rule: Annotated[list[RuleId] | N
     the GCAT crosswalk: each finding with the evidence it used."""
     if launch_id is None:
         report_ready(store)  # 503 with Retry-After while the whole report is checked
+    rules = [r.value for r in rule or []]
     with store_errors(422):
-        found = store.findings([r.value for r in rule or []], min_severity, launch_id)
-    counts: dict[str, dict[str, int]] = {}
-    for f in found:
-        counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
-        counts[f.rule][f.severity] += 1
-    if fmt != "json":
-        return downloads.respond(downloads.Table.of_records(
-            "findings", [f.to_json() for f in found][downloads.window(request, limit, offset)],
-            downloads.FINDING_COLUMNS), fmt)
-    return FastJSONResponse({"count": len(found), "counts": counts,
-                             "results": [f.to_json() for f in found[offset:offset + limit]]})
+        if fmt != "json":
+            found = store.findings(rules, min_severity, launch_id)
+            return downloads.respond(downloads.Table.of_records(
+                "findings", [f.to_json() for f in found][downloads.window(request, limit,
+                                                                           offset)],
+                downloads.FINDING_COLUMNS), fmt)
+        if launch_id is None:  # the whole report: counted with it, one page listed
+            counts = store.finding_counts(rules, min_severity)
+            page = store.findings(rules, min_severity, offset=offset, limit=limit)
+        else:
+            found = store.findings(rules, min_severity, launch_id)
+            counts = {}
+            for f in found:
+                counts.setdefault(f.rule, {}).setdefault(f.severity, 0)
+                counts[f.rule][f.severity] += 1
+            page = found[offset:offset + limit]
+    return FastJSONResponse({"count": sum(n for c in counts.values() for n in c.values()),
+                             "counts": counts, "results": [f.to_json() for f in page]})
 
 
 @api.get("/entities/{kind}", summary="Sites, families, programs … with launch counts",

@@ -554,19 +554,19 @@ def findings_page(request: Request, store: Store) -> Page:
         raise HttpError(400, "bad_value", f"bad severity {min_severity!r}",
                         {"parameter": "min_severity", "known": list(SEVERITIES)})
     report_ready(store)
-    found = store.findings([rule] if rule else None, min_severity)
+    chosen = [rule] if rule else None
+    tally = store.finding_counts(chosen, min_severity)  # kept with the report
+    total = sum(n for by_severity in tally.values() for n in by_severity.values())
     page = filters.whole_number(request.query_params, "page", 1, 1, 10**6)
     per_page = filters.whole_number(request.query_params, "per_page", FINDINGS_PER_PAGE, 1,
                                     MAX_PER_PAGE * 5)
-    pages = max(1, math.ceil(len(found) / per_page))
+    pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise not_found(f"page {page} is past the last page ({pages})")
-    shown = found[(page - 1) * per_page:page * per_page]
-    tally: dict[str, dict[str, int]] = {}
-    for f in found:
-        tally.setdefault(f.rule, {"info": 0, "warning": 0, "error": 0})[f.severity] += 1
-    counts = [{"rule": r, **n, "doc": rule_doc(r)} for r, n in sorted(tally.items())]
-    data = {"count": len(found), "counts": counts, "page": page, "pages": pages,
+    shown = store.findings(chosen, min_severity, offset=(page - 1) * per_page, limit=per_page)
+    counts = [{"rule": r, "info": 0, "warning": 0, "error": 0, **n, "doc": rule_doc(r)}
+              for r, n in sorted(tally.items())]
+    data = {"count": total, "counts": counts, "page": page, "pages": pages,
             "per_page": per_page, "results": [f.to_json() for f in shown]}
     links = Links(request, store)
     keep = {"rule": rule, "min_severity": min_severity if min_severity != "info" else None,
@@ -576,7 +576,7 @@ def findings_page(request: Request, store: Store) -> Page:
         return links.url("/findings", {**keep, "page": n if n > 1 else None})
 
     return Page("findings.html", "Validation report", data, {
-        "total": len(found), "counts": counts, "shown": shown, "page": page, "pages": pages,
+        "total": total, "counts": counts, "shown": shown, "page": page, "pages": pages,
         "first": (page - 1) * per_page + 1,
         "prev_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < pages else None,
