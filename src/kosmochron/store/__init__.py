@@ -563,6 +563,14 @@ class Store:
 
         return [dict(row) for row in self._remember("entities", kind, ask)]
 
+    def entity_count(self, kind: str) -> int:
+        """How many entities of a kind there are."""
+        if kind not in ENTITY_TABLES:
+            raise query.choice_error("entity kind", kind, list(ENTITY_TABLES))
+        table = ENTITY_TABLES[kind]
+        return int(self._remember("entity-count", kind, lambda conn: conn.execute(
+            sa.select(sa.func.count()).select_from(table)).scalar_one()))
+
     def entity_slugs(self, kind: str) -> Mapping[str, str]:
         """Each entity of a kind by its lower-cased name: its slug (what a page links a
         named value to; kept read-only while serving, as GCAT's thousands of agencies

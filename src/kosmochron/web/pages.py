@@ -477,7 +477,7 @@ def sources_context(found: dict[str, Any], entry_id: int) -> dict[str, Any]:
 
 @twin("/entities", "/entities.json")
 def entity_kinds(request: Request, store: Store) -> Page:
-    kinds = [{"kind": kind, "label": plural, "count": len(store.entities(kind))}
+    kinds = [{"kind": kind, "label": plural, "count": store.entity_count(kind)}
              for kind, (_, plural) in ENTITY_KINDS.items()]
     return Page("entities.html", "Entities", {"kinds": kinds}, {"kinds": kinds})
 
