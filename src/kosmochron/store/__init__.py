@@ -148,7 +148,23 @@ class Store:
 
         if self._cache is None:
             return run()
-        return self._cache.remember(self._cache.answers, (self.version(), kind, key), run)
+        return self._cache.remember(self._cache.answers, (self.version(), kind, key),
+                                    lambda: self._with_kept_text(run))
+
+    def _with_kept_text(self, compute: Callable[[], T]) -> T:
+        """``compute`` with the entry ids of text filters kept per data version
+        (:data:`.query.KEPT_TEXT_IDS`)."""
+        token = query.KEPT_TEXT_IDS.set(self._text_ids)
+        try:
+            return compute()
+        finally:
+            query.KEPT_TEXT_IDS.reset(token)
+
+    def _text_ids(self, conn: Connection, text: str, own: bool) -> Sequence[int]:
+        assert self._cache is not None
+        return self._cache.remember(self._cache.answers,
+                                    (self.version(), "text-ids", text, own),
+                                    lambda: query.text_entry_ids(conn, text, own))
 
     def share_entries(self, size: int = 512) -> None:
         """Hand out the same entry objects for the last ``size`` launches listed, rather
@@ -330,14 +346,15 @@ class Store:
         if offset == 0 and not self._cache.orders.has((version, order, f.key())):
             return self._cache.remember(
                 self._cache.answers, (version, "first-page", order, limit, f.key()),
-                lambda: query.ordered_ids(conn, f, order, limit))
+                lambda: self._with_kept_text(lambda: query.ordered_ids(conn, f, order, limit)))
         return self._ordered(conn, f, order)[offset:offset + limit]
 
     def _ordered(self, conn: Connection, f: LaunchFilter, order: str) -> Sequence[int]:
         if self._cache is None:
             return query.ordered_ids(conn, f, order)
         return self._cache.remember(self._cache.orders, (self.version(), order, f.key()),
-                                    lambda: query.ordered_ids(conn, f, order))
+                                    lambda: self._with_kept_text(
+                                        lambda: query.ordered_ids(conn, f, order)))
 
     def page_ids(self, filter: LaunchFilter, *, order: str = "date", limit: int = 50,
                  offset: int = 0) -> list[int]:
