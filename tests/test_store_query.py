@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from db_support import SEED_LAUNCHES, SEED_NAME, write_text
+from db_support import SEED_LAUNCHES, SEED_NAME, SEED_TEXT, write_text
 from kosmochron.dates import parse_date_bound
 from kosmochron.stats import wilson_interval
 from kosmochron.store import LaunchFilter, QueryError, Store, UnknownValue
@@ -550,3 +550,14 @@ def test_facets_of_every_launch_read_each_values_own_index(tmp_path: Path) -> No
                 assert "COVERING INDEX ix_entries_" in plan and "(kind=?)" not in plan, plan
         # Narrowed by something else, the planner chooses by that as before.
         assert store.facets(["vehicle"], LaunchFilter(family="Proton"))["vehicle"]
+
+
+def test_facets_of_one_source_count_that_source_only(store: Store, tmp_path: Path) -> None:
+    """A source filter with no kind is the one clause of its filter: the facets' way of
+    keeping SQLite off the kind's index must not take it for the kind's and drop it."""
+    path = write_text(tmp_path / "copy.txt", SEED_TEXT)
+    store.ingest([path])
+    for source in (SEED_NAME, str(path)):
+        f = LaunchFilter(kind=None, source=source)
+        found = store.facets(["family", "site"], f)
+        assert sum(row["count"] for row in found["family"]) == store.count(f) == SEED_LAUNCHES

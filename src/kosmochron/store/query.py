@@ -280,18 +280,15 @@ _FIELDS = {table.name: kind for kind, table in ENTITY_TABLES.items()}
 
 def where(conn: Connection, f: LaunchFilter, *,
           by_kind: bool = True) -> list[sa.ColumnElement[bool]]:
-    """The WHERE clauses of a filter over ``entries``; ``by_kind=False`` keeps SQLite
-    from choosing an index by the entries' kind (:func:`_unindexed_kind`)."""
+    """The WHERE clauses of a filter over ``entries``; ``by_kind=False``: where the
+    entries' kind is all that narrows them, SQLite may not choose an index by it
+    (:func:`_kind_clause`)."""
     c = entries.c
     clauses: list[sa.ColumnElement[bool]] = []
     _check_values(conn, f)
-    if f.kind == "launch" and f.source:
-        # One source's own launches, those another source's entry counts for included.
-        clauses.append(c.kind.in_(["launch", "merged"]))
-    elif f.kind:
-        clauses.append(c.kind == f.kind)
-    elif not f.source:  # every entry, each launch once
-        clauses.append(c.kind != "merged")
+    kind = _kind_clause(c.kind, f)
+    if kind is not None:
+        clauses.append(kind)
     if f.date_from:
         clauses.append(c.date_end >= f.date_from)
     if f.date_to:
@@ -322,7 +319,7 @@ def where(conn: Connection, f: LaunchFilter, *,
                             else sa.false())
     if item_clauses:
         clauses.append(c.id.in_(_counted(conn, sa.select(items.c.entry_id)
-                                         .where(*item_clauses), f)))
+                                         .where(*item_clauses), bool(f.source))))
     if f.outcome:
         clauses.append(c.outcome == f.outcome)
     if f.failed_stage:
@@ -331,28 +328,37 @@ def where(conn: Connection, f: LaunchFilter, *,
         clauses.append(c.launch_code == _text(f.launch_code))
     if f.text:
         kept = KEPT_TEXT_IDS.get()
-        clauses.append(c.id.in_(_counted(conn, search.matching_entry_ids(conn, f.text), f))
+        clauses.append(c.id.in_(_counted(conn, search.matching_entry_ids(conn, f.text),
+                                         bool(f.source)))
                        if kept is None else
                        _among(conn, c.id, kept(conn, f.text, bool(f.source))))
     if f.source:
         clauses.append(c.source_id.in_(sa.select(sources.c.id)
                                        .where(sources.c.path == _text(f.source))))
-    if not by_kind and len(clauses) == 1 and f.kind in (None, "launch") \
-            and conn.dialect.name == "sqlite":
-        return [_unindexed_kind(f)]
+    if not by_kind and len(clauses) == 1 and clauses[0] is kind \
+            and f.kind in (None, "launch") and conn.dialect.name == "sqlite":
+        # Launches are the bulk of any chronology, yet SQLite's planner took
+        # ``kind = 'launch'`` for the most selective term of a facet and read every
+        # launch's row to find, say, its vehicle (182 ms on 100,000 launches), where the
+        # vehicle's own index, which holds the kind, answers alone (7.5 ms).  Written
+        # ``kind || ''``, the kind cannot choose an index.  Only for queries grouped by
+        # such an index, and only when nothing else narrows the entries.
+        unindexed = _kind_clause(c.kind.op("||")(""), f)
+        assert unindexed is not None  # the same filter's kind as ``kind``
+        return [unindexed]
     return clauses
 
 
-def _unindexed_kind(f: LaunchFilter) -> sa.ColumnElement[bool]:
-    """A filter that picks entries by their kind alone, written (``kind || ''``) so that
-    SQLite cannot choose an index by it: launches are the bulk of any chronology, yet
-    its planner took ``kind = 'launch'`` for the most selective term of a facet and read
-    every launch's row to find, say, its vehicle (182 ms on 100,000 launches), where the
-    vehicle's own index, which holds the kind, answers alone (7.5 ms).  Only for
-    queries grouped by such an index, and only when nothing else narrows the entries
-    (then the planner had better choose by that)."""
-    kind = entries.c.kind.op("||")("")
-    return kind == f.kind if f.kind else kind != "merged"
+def _kind_clause(kind: sa.ColumnElement[Any], f: LaunchFilter) -> sa.ColumnElement[bool] | None:
+    """What a filter's kind keeps (``kind``: the column, or an expression of it)."""
+    if f.kind == "launch" and f.source:
+        # One source's own launches, those another source's entry counts for included.
+        return kind.in_(["launch", "merged"])
+    if f.kind:
+        return kind == f.kind
+    if not f.source:  # every entry, each launch once
+        return kind != "merged"
+    return None
 
 
 def _any_merged(conn: Connection) -> bool:
@@ -380,9 +386,7 @@ KEPT_TEXT_IDS: ContextVar[Callable[[Connection, str, bool], Sequence[int]] | Non
 def text_entry_ids(conn: Connection, text: str, own: bool) -> array[int]:
     """The ids of the entries a text filter keeps (those another source's matching entry
     counts for too, unless ``own``), in order."""
-    ids = search.matching_entry_ids(conn, text)
-    found = ids if own else _counted(conn, ids, LaunchFilter())
-    hits = found.subquery()
+    hits = _counted(conn, search.matching_entry_ids(conn, text), own).subquery()
     return array("q", conn.execute(sa.select(hits.c[0]).distinct().order_by(hits.c[0]))
                  .scalars())
 
@@ -397,14 +401,15 @@ def _among(conn: Connection, column: sa.ColumnElement[int],
     return column.in_(sa.select(values.c.value))
 
 
-def _counted(conn: Connection, ids: Any, f: LaunchFilter) -> Any:
+def _counted(conn: Connection, ids: Any, own: bool) -> Any:
     """Entry ids that ``ids`` (a subquery) stand for: an entry another source's entry
     counts for (``merged``) stands for that one too, so a text or payload filter finds
-    a launch through either source's text and payloads.  Where no entry is merged
+    a launch through either source's text and payloads (not when the filter keeps one
+    source's ``own`` entries).  Where no entry is merged
     into another, ``ids`` as they are: PostgreSQL's planner cannot tell how many ids
     the union holds (it guessed 200 of 100,000 and looked each launch up in turn:
     360 ms a statement for a program of the 100,000-launch corpus, 100 ms without)."""
-    if f.source or not _any_merged(conn):
+    if own or not _any_merged(conn):
         return ids
     hit = ids.subquery()
     other = _TOLD_BY
