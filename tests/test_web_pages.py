@@ -568,3 +568,18 @@ def test_launch_page_shows_its_findings(client: TestClient) -> None:
     assert orbit and orbit[0]["evidence"]["central_body"] == "Mars"
     page = client.get(f"/launches/{mars2['id']}").text
     assert "<h2 id=\"findings-h\">Checks</h2>" in page and "orbit about Mars" in page
+
+
+def test_fields_that_close_a_paragraph_are_listed(tmp_path: Path) -> None:
+    """A field closing a payload's paragraph (``… Additional Details: here....``, 26
+    entries of the Saturn V page) is listed with the paragraphs: the list page looked
+    for its text and answered 500 (the templates' undefined values are errors)."""
+    with open_store(str(tmp_path / "kc.sqlite3")) as s:
+        [added] = s.ingest([fixture_path("astronautix-saturn-v-page.txt")])
+        client = TestClient(make_app(s))
+        closing = '<p class="narrative"><span class="field"><span class="key">Additional'
+        found = client.get("/?q=Golovin")
+        assert found.status_code == 200 and found.text.count(closing) == 1
+        listed = [client.get(f"/?source={added.path}&per_page=200&page={n}") for n in (1, 2)]
+        assert [p.status_code for p in listed] == [200, 200]
+        assert sum(p.text.count(closing) for p in listed) == 26  # every one of them
