@@ -15,10 +15,16 @@ import sqlalchemy as sa
 from db_support import GCAT_FILES, GCAT_SAMPLE, SEED_NAME, SEED_TEXT, write_text
 from kosmochron import parse_file
 from kosmochron.store import Store
-from kosmochron.store.findings import check_one, check_stored, gcat_lookup, stored_entries
+from kosmochron.store.findings import (
+    check_one,
+    check_stored,
+    gcat_lookup,
+    remember_stored,
+    stored_entries,
+)
 from kosmochron.store.report import check_run, plan
 from kosmochron.store.schema import entries, items, sources
-from kosmochron.validate import RULE_IDS, Finding, check_entries
+from kosmochron.validate import RULE_IDS, Context, Finding, check_entries, remember
 
 pytest_plugins = ["db_support"]
 
@@ -183,6 +189,56 @@ def test_one_entry_is_checked_as_the_whole_source_checks_it(store: Store) -> Non
                                                  if f.entry_id == entry_id], entry_id
         assert check_one(conn, 10**6) == []
     assert store.findings(entry_id=ids[0]) == [f for f in everything if f.entry_id == ids[0]]
+
+
+#: A lander written before its carrier shares the carrier's number without claiming
+#: it; a later payload that repeats the number or a designator is a duplicate of the
+#: first payload that claimed it, whichever part of a parallel check it falls in.
+CARRIED_FIRST = """Carried Aboard Fixture
+
+1971 May 19 - . 16:22 GMT - . Launch Site: Baikonur. LV Family: Proton.
+
+· Lander - . Payload: Lander. USAF Sat Cat: 5234 . COSPAR: 1971-045xx.
+
+· Orbiter - . Payload: Orbiter. USAF Sat Cat: 5234 . COSPAR: 1971-045A.
+
+· Stray - . Payload: Stray. USAF Sat Cat: 6000 . COSPAR: 1971-045zz.
+
+1971 May 28 - . 15:26 GMT - . Launch Site: Baikonur. LV Family: Proton.
+
+· Copy - . Payload: Copy. USAF Sat Cat: 5234 . COSPAR: 1971-045A.
+
+· Bad designator - . Payload: Bad. USAF Sat Cat: 6000 . COSPAR: not-a-designator.
+
+1971 June 2 - . Launch Site: Baikonur. LV Family: Proton.
+
+· Again - . Payload: Again. USAF Sat Cat: 6000 . COSPAR: 1971-1971-045B.
+"""
+
+
+def test_what_a_part_is_told_of_earlier_entries_is_what_checking_them_leaves(
+        store: Store, tmp_path: Path) -> None:
+    # A worker that starts part-way through a source reads what came before from the
+    # stored columns (remember_stored); it must leave the context that checking those
+    # entries one by one leaves (validate.remember), at every place, carried payloads,
+    # bad designators and a one-entry lookup (check_one) included.
+    store.ingest([write_text(tmp_path / "carried.txt", CARRIED_FIRST)])
+    with store.engine.connect() as conn:
+        for source_id, path in conn.execute(sa.select(sources.c.id, sources.c.path)).all():
+            seqs = conn.execute(sa.select(entries.c.seq).where(entries.c.source_id == source_id)
+                                .order_by(entries.c.seq)).scalars().all()
+            parsed = [entry for _, _, entry in stored_entries(conn, source_id)]
+            walked = Context(path)
+            for seq, entry in zip(seqs, parsed, strict=True):
+                read = Context(path)
+                remember_stored(conn, read, source_id, seq)
+                assert (read.designators, read.satcats, read.previous) == \
+                    (walked.designators, walked.satcats, walked.previous), (path, seq)
+                remember(walked, entry)
+        whole = list(check_stored(conn))
+        assert [f.rule for f in whole if f.rule.startswith("duplicate")] != []
+        for f in whole:
+            assert f in check_one(conn, f.entry_id or 0)
 
 
 def test_the_report_is_checked_once_per_data_version_in_the_background(

@@ -38,14 +38,14 @@ def several(store: Store, tmp_path: Path) -> Store:
     return store
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3, 7])
+@pytest.mark.parametrize("workers", [1, 2, 3, 7, 40, 553])
 def test_parts_put_end_to_end_are_one_check_from_the_start(several: Store,
                                                             workers: int) -> None:
     with several.engine.connect() as conn:
         whole = [_key(f) for f in check_stored(conn)]
         runs, total = plan(conn, workers)
         parts = [_key(f) for run in runs for f in check_run(conn, run)]
-    assert len(runs) == workers and total == 21 + 300 + 211 + 21
+    assert len(runs) == workers and total == 21 + 300 + 211 + 21 == 553
     assert any(f[0] == "duplicate-designator" for f in whole)
     assert parts == whole
 

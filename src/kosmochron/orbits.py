@@ -43,10 +43,11 @@ from .values import written_half_unit
 Basis = Literal["period", "period+hint", "period+record", "hint", "record", "default"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Body:
     """A central body: its gravitational parameter GM (km³/s²) and mean
-    equatorial radius (km)."""
+    equatorial radius (km).  Each is one of the constants below, compared and hashed
+    by identity (the orbit rule compares bodies some thirty times a payload)."""
 
     name: str
     gm_km3_s2: float

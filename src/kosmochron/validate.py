@@ -46,6 +46,11 @@ GCAT_INCLINATION_SLACK = 0.1
 CONTACT_SLACK_DAYS = 2
 
 
+#: A :class:`Finding`'s fields as a tuple, in order (:meth:`Finding.as_row`).
+FindingRow = tuple[str, Severity, str, int, int, str, str | None, str, dict[str, Any],
+                   int | None, int | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One result of one rule on one entry or payload."""
@@ -65,6 +70,16 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.source}:{self.line}:{self.column}: {self.severity}: {self.rule}: " \
                f"{self.message}"
+
+    def as_row(self) -> FindingRow:
+        """The finding as a plain tuple, in field order: it passes between processes
+        several times faster than the object (:meth:`from_row` turns it back)."""
+        return (self.rule, self.severity, self.source, self.line, self.column, self.entry,
+                self.item, self.message, self.evidence, self.entry_id, self.item_id)
+
+    @classmethod
+    def from_row(cls, row: FindingRow) -> Finding:
+        return cls(*row)
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "source": self.source,

@@ -8,14 +8,16 @@ database; this module feeds them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..model import Cospar, Entry
+from ..model import Cospar, Entry, carriers
 from ..validate import Context, Finding, GcatLookup, check_entry
+from ..values import cospar as typed_cospar
 from .crosswalk import load_index
 from .query import reparse
 from .schema import GCAT_SOURCE, entries, gcat_payloads, items, sources
@@ -78,14 +80,68 @@ def check_stored(conn: Connection) -> Iterator[Finding]:
             yield from check_entry(ctx, entry)
 
 
-def _earlier_items(conn: Connection, source_id: int, seq: int,
-                   condition: sa.ColumnElement[bool]) -> list[Any]:
-    """Items of entries before ``seq`` in the source matching ``condition``, first first."""
-    return list(conn.execute(
-        sa.select(items.c.name, items.c.line, items.c.cospar_normalized, items.c.satcat)
+def remember_stored(conn: Connection, ctx: Context, source_id: int, before: int,
+                    only: Entry | None = None) -> None:
+    """Leave in ``ctx`` what :func:`~kosmochron.validate.remember` would after every
+    entry of the source before place ``before`` (the last dated entry, the first
+    payload with each designator and satellite number), read from the stored columns
+    rather than by re-parsing those entries: a worker checking the second half of
+    100,000 launches re-parsed 50,000 entries first, longer than checking its own.
+    Only the last dated entry is re-parsed; a payload carried aboard another does not
+    claim its carrier's number, as in :func:`~kosmochron.validate.rule_duplicates`.  With
+    ``only``, just that entry's designators and numbers are looked up (one entry's
+    check)."""
+    previous = conn.execute(
+        sa.select(entries.c.line, entries.c.raw)
+        .where(entries.c.source_id == source_id, entries.c.seq < before,
+               entries.c.date_start.is_not(None), entries.c.date_end.is_not(None))
+        .order_by(entries.c.seq.desc()).limit(1)).first()
+    path = ctx.source
+    designated = items.c.cospar_kind.is_not(None) & (items.c.cospar_kind != "placeholder")
+    key = sa.func.coalesce(items.c.cospar_normalized, items.c.cospar)
+    if only is None:
+        wanted = designated | items.c.satcat.is_not(None)
+    else:
+        designators = [c.normalized or c.text for i in only.items
+                       if isinstance(c := i.typed("COSPAR"), Cospar) and c.kind != "placeholder"]
+        satcats = [n for i in only.items if isinstance(n := i.typed("USAF Sat Cat"), int)]
+        wanted = (designated & key.in_(designators)) | items.c.satcat.in_(satcats)
+    rows = conn.execute(
+        sa.select(entries.c.id, items.c.name, items.c.line, items.c.cospar_kind, key,
+                  items.c.satcat, items.c.cospar)
         .join(entries, entries.c.id == items.c.entry_id)
-        .where(entries.c.source_id == source_id, entries.c.seq < seq, condition)
-        .order_by(entries.c.seq.desc(), items.c.seq.desc())))
+        .where(entries.c.source_id == source_id, entries.c.seq < before, wanted)
+        .order_by(entries.c.seq, items.c.seq)).all()
+    for _, group in itertools.groupby(rows, key=lambda r: r[0]):
+        payloads = list(group)
+        for (_, name, line, kind, designator, satcat, _), claims in zip(
+                payloads, _claim_numbers(payloads), strict=True):
+            if kind is not None and kind != "placeholder":
+                ctx.designators.setdefault(designator, (name, line))
+            if satcat is not None and claims:
+                ctx.satcats.setdefault(satcat, (name, line))
+    ctx.previous = None if previous is None else reparse(previous.raw, path, previous.line)
+
+
+def _claim_numbers(payloads: list[Any]) -> list[bool]:
+    """Which of an entry's payloads (rows of id, name, line, designator kind, normal
+    designator, satellite number, designator) claim their satellite number: all but
+    one carried aboard another (:func:`kosmochron.model.carriers`, which sees the
+    designators typed as the parser types them)."""
+    if not any(satcat is not None and kind in (None, "placeholder")
+               for _, _, _, kind, _, satcat, _ in payloads):
+        return [True] * len(payloads)
+    keys = [(_typed_designator(text), satcat) for *_, satcat, text in payloads]
+    return [carrier is None for carrier in carriers(keys)]
+
+
+def _typed_designator(text: str | None) -> Cospar | None:
+    if text is None:
+        return None
+    try:
+        return typed_cospar(text)
+    except ValueError:
+        return None
 
 
 def check_one(conn: Connection, entry_id: int) -> list[Finding]:
@@ -104,25 +160,7 @@ def check_one(conn: Connection, entry_id: int) -> list[Finding]:
                                  .order_by(items.c.seq)).scalars())
     ctx = context_for(row.path, _gcat_rows(conn))
     ctx.entry_id, ctx.item_ids = entry_id, item_ids
-    previous = conn.execute(
-        sa.select(entries.c.line, entries.c.raw)
-        .where(entries.c.source_id == row.source_id, entries.c.seq < row.seq,
-               entries.c.date_start.is_not(None), entries.c.date_end.is_not(None))
-        .order_by(entries.c.seq.desc()).limit(1)).first()
-    if previous is not None:
-        ctx.previous = reparse(previous.raw, row.path, previous.line)
-    designators = {c.normalized or c.text for i in entry.items
-                   if isinstance(c := i.typed("COSPAR"), Cospar) and c.kind != "placeholder"}
-    satcats = {n for i in entry.items if isinstance(n := i.typed("USAF Sat Cat"), int)}
-    if designators:
-        # desc order then setdefault-by-overwrite: the earliest occurrence wins.
-        for name, line, normalized, _ in _earlier_items(
-                conn, row.source_id, row.seq, items.c.cospar_normalized.in_(designators)):
-            ctx.designators[normalized] = (name, line)
-    if satcats:
-        for name, line, _, satcat in _earlier_items(conn, row.source_id, row.seq,
-                                                    items.c.satcat.in_(satcats)):
-            ctx.satcats[satcat] = (name, line)
+    remember_stored(conn, ctx, row.source_id, row.seq, only=entry)
     return list(check_entry(ctx, entry))
 
 
