@@ -242,3 +242,28 @@ def test_a_text_filter_is_matched_once_per_data_version(both: tuple[Store, Store
                                                                             offset=3)
         matched = [s for s in asked if " MATCH " in s or "@@" in s]
         assert len(matched) == 1, matched
+
+
+def test_a_page_of_launches_seen_before_asks_the_database_nothing(
+        both: tuple[Store, Store], tmp_path: Path) -> None:
+    """Serving, each launch's JSON is kept by data version and id: a page asked again
+    reads no row (its order and count are kept too), and after an ingest the same ids
+    are read afresh (an entry id may hold another text once its source is replaced)."""
+    plain, served = both
+    f = LaunchFilter(program="Mars")
+    asked: list[str] = []
+    sa_event.listen(served.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: asked.append(statement))
+    first = served.launches_json(f, limit=5, offset=5)
+    assert len(first) == 5 and [s for s in asked if "entries.raw" in s] != []
+    asked.clear()
+    assert served.launches_json(f, limit=5, offset=5) == first
+    assert [s for s in asked if "entries" in s or "items" in s] == []
+    plain.ingest([write_text(tmp_path / "new.txt", (
+        "2031 April 1 - . 09:15 GMT - . Launch Site: Baikonur. LV Family: Proton.\n"
+        "· Zvezdochka - . Nation: Russia. Program: Mars.\n"))])
+    asked.clear()
+    assert [(g.id, g.source, g.item_ids, g.body) for g in served.launches_json(
+        f, limit=5, offset=5)] == [(g.id, g.source, g.item_ids, g.body)
+                                  for g in plain.launches_json(f, limit=5, offset=5)]
+    assert [s for s in asked if "entries.raw" in s] != []

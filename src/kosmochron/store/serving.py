@@ -77,11 +77,13 @@ class _Lru:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any:
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        """The value kept for ``key`` (now the most recently used), or ``default``."""
         with self._lock:
             value = self._items.get(key, _MISSING)
-            if value is not _MISSING:
-                self._items.move_to_end(key)
+            if value is _MISSING:
+                return default
+            self._items.move_to_end(key)
             return value
 
     def put(self, key: Hashable, value: Any) -> None:
@@ -112,35 +114,27 @@ class ServingCache:
     RANKINGS = 32
     #: A filter's entry ids in one order: 8 bytes an entry (0.8 MB for 100,000).
     ORDERS = 64
-    #: Launches as JSON: about 3 KB each, with their stored text as the key.  Fewer than
-    #: a big filter's matches on purpose: walking every page of such a list measures
-    #: the uncached path, not this cache.
+    #: Launches as JSON (:class:`~kosmochron.store.LaunchJSON`): about 3 KB each, keyed by
+    #: data version and entry id, so a page already seen asks the database nothing.
+    #: Fewer than a big filter's matches on purpose: walking every page of such a list
+    #: measures the uncached path, not this cache.
     LAUNCHES = 4096
 
     def __init__(self) -> None:
         self.answers = _Lru(self.ANSWERS)
         self.rankings = _Lru(self.RANKINGS)
         self.orders = _Lru(self.ORDERS)
-        self._launch_json = _Lru(self.LAUNCHES)
+        self.launches = _Lru(self.LAUNCHES)
 
     def remember(self, cache: _Lru, key: Hashable, compute: Callable[[], T]) -> T:
         """The kept answer for ``key`` (which must include the data version), computed
         and kept on a miss.  Two threads missing at once both compute: answers are
         deterministic, and waiting on each other would cost more than it saves."""
-        value = cache.get(key)
+        value = cache.get(key, _MISSING)
         if value is _MISSING:
             value = compute()
             cache.put(key, value)
         return value  # type: ignore[no-any-return]
-
-    def launch_json(self, raw: str, source: str, line: int) -> bytes:
-        """A stored entry in the JSON contract, serialised (see :func:`entry_bytes`)."""
-        key = (raw, source, line)
-        body = self._launch_json.get(key)
-        if body is _MISSING:
-            body = entry_bytes(raw, source, line)
-            self._launch_json.put(key, body)
-        return body  # type: ignore[no-any-return]
 
 
 def entry_bytes(raw: str, source: str, line: int) -> bytes:
