@@ -135,11 +135,6 @@ class Item:
     head: str = field(default="", compare=False, repr=False)
     eol: str = field(default="", compare=False, repr=False)
     tail: list[Text | Field] = field(default_factory=list, compare=False, repr=False)
-    #: The first field of each key, with the lists and lengths it was built from: the
-    #: rules ask for fields some 45 times a payload.  The parser only appends to
-    #: ``parts`` and ``tail``, so a list replaced or grown means the index is rebuilt.
-    _first: tuple[list[Field | Text], int, list[Text | Field], int, dict[str, Field]] | None = \
-        field(default=None, init=False, compare=False, repr=False)
 
     @property
     def fields(self) -> list[Field]:
@@ -149,16 +144,14 @@ class Item:
         return found
 
     def field(self, key: str) -> Field | None:
-        first = self._first
-        parts, tail = self.parts, self.tail
-        if first is None or first[0] is not parts or first[1] != len(parts) \
-                or first[2] is not tail or first[3] != len(tail):
-            index: dict[str, Field] = {}
-            for node in (*parts, *tail):
-                if isinstance(node, Field) and node.key not in index:
-                    index[node.key] = node
-            first = self._first = (parts, len(parts), tail, len(tail), index)
-        return first[4].get(key)
+        # The rules ask this many times per item: no list of the fields is built.
+        for part in self.parts:
+            if isinstance(part, Field) and part.key == key:
+                return part
+        for node in self.tail:
+            if isinstance(node, Field) and node.key == key:
+                return node
+        return None
 
     def value(self, key: str) -> str | None:
         f = self.field(key)
