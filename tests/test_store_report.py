@@ -66,3 +66,22 @@ def test_the_report_counts_its_progress(store: Store) -> None:
         assert store.findings() == list(check_stored(conn))
     done, total = store.findings_progress()
     assert done == total == 21
+
+
+def test_a_worker_that_fails_ends_the_check_with_its_error(store: Store,
+                                                           tmp_path: Path) -> None:
+    """A checking process that raises (here: a stored text that no longer parses) ends
+    the report with its error, for every caller, instead of leaving the server waiting
+    on workers that still hold findings to hand over."""
+    import sqlalchemy as sa
+
+    from kosmochron.store.errors import QueryError
+    from kosmochron.store.schema import entries
+
+    store.ingest([write_text(tmp_path / "big.txt", SEED_TEXT * 10)])
+    with store.engine.begin() as conn:
+        last = conn.execute(sa.select(sa.func.max(entries.c.id))).scalar_one()
+        conn.execute(entries.update().where(entries.c.id == last).values(raw="no entry\n"))
+    for _ in range(2):  # the failed check stays failed for its data version
+        with pytest.raises(QueryError, match="does not parse as an entry"):
+            store.findings()

@@ -252,7 +252,13 @@ class Report:
                                      initargs=(counter, hand_over, os.getpid())) as pool:
                 futures: list[Future[int]] = [pool.submit(_check_url, address, k, run)
                                               for k, run in enumerate(runs)]
-                taken = self._take_over(futures, hand_over, counter, total)
+                try:
+                    taken = self._take_over(futures, hand_over, counter, total)
+                except BaseException:
+                    # A worker's error: the others may still be handing findings over
+                    # that nobody will read, and would wait on the queue for ever.
+                    _end_workers(pool)
+                    raise
                 if taken is None:
                     _end_workers(pool)
         finally:
